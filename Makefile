@@ -1,0 +1,43 @@
+# CX Academy: `make run` serves the demo site, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint vendor clean messages
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+# Re-vendor front-end assets from the npm registry (their files are committed under static/vendor).
+vendor:
+	cd /tmp && rm -rf cx-vendor && mkdir cx-vendor && cd cx-vendor && npm init -y >/dev/null && npm install --silent @picocss/pico@2 htmx.org@2
+	cp /tmp/cx-vendor/node_modules/@picocss/pico/css/pico.min.css static/vendor/pico/
+	cp /tmp/cx-vendor/node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# Refresh the German catalogue after changing user-facing strings, then fill in msgstr and run again.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete --no-wrap
+	$(PY) manage.py compilemessages -l de --ignore=.venv

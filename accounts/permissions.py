@@ -1,0 +1,93 @@
+"""The one place that says who may do what. Views call these; templates read `roles` from the
+context processor; nothing re-implements them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from .roles import CHAMPION, EDITOR, HR, LEARNER
+
+
+def role_names(user) -> frozenset[str]:
+    """The user's role names, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_cx_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._cx_role_names = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    """True when the user holds one of the roles; superusers hold every role."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(role_names(user).intersection(roles))
+
+
+def is_learner(user) -> bool:
+    """Every active, logged-in employee can learn."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_champion(user) -> bool:
+    """CX champions coach a group of colleagues."""
+    return has_role(user, CHAMPION)
+
+
+def is_hr(user) -> bool:
+    """HR sees organisation data, assignments and reports for everyone."""
+    return has_role(user, HR)
+
+
+def is_editor(user) -> bool:
+    """Editors write the curriculum in the Wagtail admin."""
+    return has_role(user, EDITOR)
+
+
+def role_required(check: Callable[[object], bool]):
+    """View decorator: anonymous users go to log-in, logged-in users failing `check` get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+learner_required = role_required(is_learner)
+champion_required = role_required(is_champion)
+hr_required = role_required(is_hr)
+editor_required = role_required(is_editor)
+
+__all__ = [
+    "CHAMPION",
+    "EDITOR",
+    "HR",
+    "LEARNER",
+    "champion_required",
+    "editor_required",
+    "has_role",
+    "hr_required",
+    "is_champion",
+    "is_editor",
+    "is_hr",
+    "is_learner",
+    "learner_required",
+    "role_required",
+]

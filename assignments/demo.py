@@ -1,0 +1,1 @@
+"""Demo content of the assignments app (filled by its issue)."""

@@ -1,0 +1,1 @@
+"""Demo content of the champions app (filled by its issue)."""

@@ -1,0 +1,6 @@
+"""Local development: debug on, embedded SQLite and eager Celery unless the environment says otherwise."""
+
+from .base import *  # noqa: F401,F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)

@@ -1,0 +1,31 @@
+"""Project URLs: app views first, Wagtail pages last (German unprefixed, English under /en/)."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from home.views import switch_language
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+    path("language/", switch_language, name="switch_language"),
+    path("quizzes/", include("quizzes.urls")),
+    path("journeys/", include("journeys.urls")),
+    path("champions/", include("champions.urls")),
+    path("people/", include("people.urls")),
+    path("assignments/", include("assignments.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("curriculum.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

@@ -1,0 +1,1 @@
+"""Demo content of the curriculum app (filled by its issue)."""

@@ -1,0 +1,193 @@
+"""Curriculum pages (paths, courses, lessons) and learner progress.
+
+Progress rows always point at the default-locale (German) page of a course or lesson, so a
+learner keeps their progress when switching language and reports group by one course."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import LessonStreamBlock
+
+
+class CurriculumIndexPage(Page):
+    """The curriculum overview: lists the learning paths."""
+
+    intro = RichTextField(_("intro"), blank=True, help_text=_("Shown above the learning paths."))
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["curriculum.LearningPathPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("curriculum index")
+
+
+class Audience(models.TextChoices):
+    """Who a learning path is for."""
+
+    SERVICE_STAFF = "service_staff", _("Service staff")
+    MANAGEMENT = "management", _("Management")
+    CHAMPIONS = "champions", _("CX champions")
+
+
+class LearningPathPage(Page):
+    """An ordered series of courses for one audience; the courses are its child pages."""
+
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.SERVICE_STAFF
+    )
+    intro = RichTextField(_("intro"), blank=True, help_text=_("Why this path matters to its audience."))
+
+    content_panels = Page.content_panels + [FieldPanel("audience"), FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["curriculum.CurriculumIndexPage"]
+    subpage_types = ["curriculum.CoursePage"]
+
+    class Meta:
+        verbose_name = _("learning path")
+
+
+class CourseLevel(models.TextChoices):
+    """How much prior knowledge a course expects."""
+
+    BASIC = "basic", _("Basic")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class CoursePage(Page):
+    """A course: lessons are its child pages; may end with a final exam."""
+
+    summary = models.TextField(_("summary"), help_text=_("Two or three sentences shown on cards."))
+    learning_objectives = models.TextField(
+        _("learning objectives"), blank=True, help_text=_("One objective per line.")
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cover image"),
+    )
+    estimated_minutes = models.PositiveIntegerField(
+        _("estimated minutes"), default=30, help_text=_("Total time a learner needs.")
+    )
+    level = models.CharField(
+        _("level"), max_length=20, choices=CourseLevel.choices, default=CourseLevel.BASIC
+    )
+    prerequisites = ParentalManyToManyField(
+        "curriculum.CoursePage",
+        blank=True,
+        related_name="required_by",
+        verbose_name=_("prerequisites"),
+        help_text=_("Courses a learner must complete before starting this one."),
+    )
+    lessons_in_order = models.BooleanField(
+        _("lessons in order"),
+        default=False,
+        help_text=_("Lock each lesson until the previous one is done."),
+    )
+    final_exam = models.ForeignKey(
+        "quizzes.Quiz",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("final exam"),
+        help_text=_("When set, passing this quiz is required to complete the course."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("learning_objectives"),
+        FieldPanel("cover_image"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("level")]),
+                FieldPanel("prerequisites"),
+                FieldPanel("lessons_in_order"),
+                FieldPanel("final_exam"),
+            ],
+            heading=_("Course rules"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("learning_objectives"),
+    ]
+    parent_page_types = ["curriculum.LearningPathPage"]
+    subpage_types = ["curriculum.LessonPage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+
+class LessonPage(Page):
+    """One lesson of a course, with a rich body of blocks."""
+
+    body = StreamField(LessonStreamBlock(), verbose_name=_("body"))
+    minutes = models.PositiveIntegerField(_("minutes"), default=10, help_text=_("Time to read and do."))
+
+    content_panels = Page.content_panels + [FieldPanel("minutes"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    parent_page_types = ["curriculum.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+
+class CourseEnrolment(models.Model):
+    """A learner taking a course: started, where they are, when they finished."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_enrolments"
+    )
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrolments")
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_lesson = models.ForeignKey(
+        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="unique_enrolment_per_course")
+        ]
+        indexes = [
+            models.Index(fields=["course", "completed_at"]),
+            models.Index(fields=["completed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.course}"
+
+
+class LessonCompletion(models.Model):
+    """A learner finished a lesson (marked done or passed its knowledge check)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="completions")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="lesson_completions")
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="unique_completion_per_lesson")
+        ]
+        indexes = [models.Index(fields=["user", "course"]), models.Index(fields=["completed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ✓ {self.lesson}"

@@ -1,0 +1,37 @@
+"""Site-wide views."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponseRedirect | HttpResponseBadRequest:
+    """Remember the chosen language (cookie, and the profile when logged in), then go to `next`.
+
+    Unlike Django's set_language, `next` is used as given: the switcher already points at the
+    page's translation, which may have its own slug."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest("Unknown language.")
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    user = request.user
+    if user.is_authenticated and getattr(user, "preferred_language", language) != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    return response

@@ -1,0 +1,1 @@
+"""Demo content of the journeys app (filled by its issue)."""

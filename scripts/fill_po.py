@@ -1,0 +1,33 @@
+"""Fill German msgstr entries in locale/de from a JSON dict {msgid: msgstr} (only empty ones).
+
+Usage: python scripts/fill_po.py translations.json   (then `make messages` compiles)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+PO = Path(__file__).resolve().parents[1] / "locale/de/LC_MESSAGES/django.po"
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def fill(translations: dict[str, str]) -> int:
+    """Set msgstr for single-line msgids that are still untranslated; returns how many were set."""
+    content = PO.read_text(encoding="utf-8")
+    count = 0
+    for msgid, msgstr in translations.items():
+        pattern = re.compile(r'(\nmsgid "' + re.escape(_escape(msgid)) + r'"\n)msgstr ""\n(?!")')
+        content, n = pattern.subn(lambda m: m.group(1) + f'msgstr "{_escape(msgstr)}"\n', content)
+        count += n
+    content = content.replace("#, fuzzy\n", "")
+    PO.write_text(content, encoding="utf-8")
+    return count
+
+
+if __name__ == "__main__":
+    print(fill(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))), "entries filled")

@@ -1,0 +1,54 @@
+"""Shared fixtures: the site skeleton and one user per role."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from accounts import roles
+from accounts.factories import UserFactory
+
+
+@pytest.fixture
+def home_page(db):
+    """Locales, the German home page (with English translation) as the default site's root."""
+    from home import demo
+
+    return demo.load(io.StringIO())
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory(roles=[roles.LEARNER], first_name="Lena", email="lena@cx-academy.example")
+
+
+@pytest.fixture
+def other_learner(db):
+    return UserFactory(roles=[roles.LEARNER], first_name="Otto", email="otto@cx-academy.example")
+
+
+@pytest.fixture
+def champion(db):
+    return UserFactory(roles=[roles.LEARNER, roles.CHAMPION], email="champ@cx-academy.example")
+
+
+@pytest.fixture
+def hr_user(db):
+    return UserFactory(roles=[roles.LEARNER, roles.HR], email="hr-person@cx-academy.example")
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(roles=[roles.LEARNER, roles.EDITOR], email="editor-person@cx-academy.example")
+
+
+@pytest.fixture
+def client_as(client):
+    """`client_as(user)` logs the test client in as that user and returns it."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

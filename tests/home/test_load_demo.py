@@ -1,0 +1,46 @@
+"""`load_demo` builds the demo site and is safe to run twice."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import User
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label
+        in {"home", "accounts", "people", "curriculum", "quizzes", "champions", "assignments",
+            "journeys", "wagtailcore", "wagtailimages", "wagtaildocs", "auth", "account"}
+        and not model._meta.label.startswith(("wagtailcore.Revision", "wagtailcore.ModelLogEntry",
+                                              "wagtailcore.PageLogEntry"))
+    }
+
+
+@pytest.mark.django_db
+def test_load_demo_creates_role_logins_and_names_them():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    for email in ["learner@", "champion@", "hr@", "editor@"]:
+        assert email in text
+    assert DEMO_PASSWORD in text
+    assert "/admin/" in text
+    learner = User.objects.get(email="learner@cx-academy.example")
+    assert learner.check_password(DEMO_PASSWORD)
+    assert User.objects.get(email="hr@cx-academy.example").groups.filter(name="HR").exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_duplicates_nothing():
+    call_command("load_demo", quiet=True)
+    first = _row_counts()
+    call_command("load_demo", quiet=True)
+    assert _row_counts() == first
