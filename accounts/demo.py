@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -41,6 +42,7 @@ def ensure_demo_user(
 @transaction.atomic
 def load(stdout) -> None:
     """The four role log-ins plus a superuser for the Django side of the admin."""
+    roles.ensure_roles()
     for email, first_name, last_name, role_names in DEMO_USERS:
         ensure_demo_user(email, first_name, last_name, role_names)
     ensure_demo_user(DEMO_ADMIN, "Ada", "Admin", [], is_staff=True, is_superuser=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import factory
 from allauth.account.models import EmailAddress
+
 from django.contrib.auth.models import Group
 
 from .models import User

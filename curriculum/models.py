@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -45,7 +46,9 @@ class LearningPathPage(Page):
     audience = models.CharField(
         _("audience"), max_length=20, choices=Audience.choices, default=Audience.SERVICE_STAFF
     )
-    intro = RichTextField(_("intro"), blank=True, help_text=_("Why this path matters to its audience."))
+    intro = RichTextField(
+        _("intro"), blank=True, help_text=_("Why this path matters to its audience.")
+    )
 
     content_panels = Page.content_panels + [FieldPanel("audience"), FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
@@ -136,7 +139,9 @@ class LessonPage(Page):
     """One lesson of a course, with a rich body of blocks."""
 
     body = StreamField(LessonStreamBlock(), verbose_name=_("body"))
-    minutes = models.PositiveIntegerField(_("minutes"), default=10, help_text=_("Time to read and do."))
+    minutes = models.PositiveIntegerField(
+        _("minutes"), default=10, help_text=_("Time to read and do.")
+    )
 
     content_panels = Page.content_panels + [FieldPanel("minutes"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("body")]
@@ -180,7 +185,9 @@ class LessonCompletion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
     )
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="completions")
-    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="lesson_completions")
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="lesson_completions"
+    )
     completed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

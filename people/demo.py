@@ -10,13 +10,30 @@ from accounts.models import User
 
 from .models import Department, EmployeeProfile, Location, StaffRole, Team
 
-DEPARTMENTS = {"Kundenservice": None, "Kundenservice Hamburg": "Kundenservice", "Vertrieb": None, "Personal": None}
+DEPARTMENTS = {
+    "Kundenservice": None,
+    "Kundenservice Hamburg": "Kundenservice",
+    "Vertrieb": None,
+    "Personal": None,
+}
 LOCATIONS = ["Hamburg", "München"]
 TEAMS = [("Hotline", "Kundenservice"), ("Filiale", "Kundenservice"), ("Key Accounts", "Vertrieb")]
 
 DEMO_PROFILES = {
-    "learner@cx-academy.example": ("service", "Servicemitarbeiterin", "Kundenservice", "Hamburg", "Hotline"),
-    "champion@cx-academy.example": ("service", "Teamleiter Hotline", "Kundenservice", "Hamburg", "Hotline"),
+    "learner@cx-academy.example": (
+        "service",
+        "Servicemitarbeiterin",
+        "Kundenservice",
+        "Hamburg",
+        "Hotline",
+    ),
+    "champion@cx-academy.example": (
+        "service",
+        "Teamleiter Hotline",
+        "Kundenservice",
+        "Hamburg",
+        "Hotline",
+    ),
     "hr@cx-academy.example": ("other", "HR-Referentin", "Personal", "München", None),
     "editor@cx-academy.example": ("other", "Redakteur Lernplattform", "Personal", "München", None),
 }

@@ -54,7 +54,9 @@ class Team(models.Model):
     class Meta:
         ordering = ["department__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["department", "name"], name="unique_team_per_department")
+            models.UniqueConstraint(
+                fields=["department", "name"], name="unique_team_per_department"
+            )
         ]
         verbose_name = _("team")
         verbose_name_plural = _("teams")

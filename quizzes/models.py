@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
 from wagtail.models import TranslatableMixin
 
 
@@ -45,7 +46,10 @@ class Attempt(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["user", "quiz"]), models.Index(fields=["quiz", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["user", "quiz"]),
+            models.Index(fields=["quiz", "submitted_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.quiz} ({self.started_at:%Y-%m-%d})"

@@ -22,7 +22,8 @@ def fill(translations: dict[str, str]) -> int:
     count = 0
     for msgid, msgstr in translations.items():
         pattern = re.compile(r'(\nmsgid "' + re.escape(_escape(msgid)) + r'"\n)msgstr ""\n(?!")')
-        content, n = pattern.subn(lambda m: m.group(1) + f'msgstr "{_escape(msgstr)}"\n', content)
+        replacement = f'msgstr "{_escape(msgstr)}"\n'
+        content, n = pattern.subn(lambda m, r=replacement: m.group(1) + r, content)
         count += n
     content = content.replace("#, fuzzy\n", "")
     PO.write_text(content, encoding="utf-8")

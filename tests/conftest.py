@@ -40,7 +40,9 @@ def hr_user(db):
 
 @pytest.fixture
 def editor(db):
-    return UserFactory(roles=[roles.LEARNER, roles.EDITOR], email="editor-person@cx-academy.example")
+    return UserFactory(
+        roles=[roles.LEARNER, roles.EDITOR], email="editor-person@cx-academy.example"
+    )
 
 
 @pytest.fixture

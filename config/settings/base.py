@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent

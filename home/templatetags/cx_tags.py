@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+
 from wagtail.models import Locale
 
 register = template.Library()

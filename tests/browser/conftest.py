@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD
@@ -27,12 +28,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items):
-    """Every browser test needs a live server whose data survives between tests."""
+    """Browser tests talk to a live server thread, so their data must be committed."""
     here = Path(__file__).parent
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+            item.add_marker(pytest.mark.django_db(transaction=True))
 
 
 @pytest.fixture(scope="session")

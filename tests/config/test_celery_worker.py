@@ -39,8 +39,20 @@ def test_real_worker_runs_a_task_sent_through_redis():
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-         "--without-gossip", "--without-mingle", "-Q", queue, "--loglevel=WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "-Q",
+            queue,
+            "--loglevel=WARNING",
+        ],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,

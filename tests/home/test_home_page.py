@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase  # noqa: F401  (documents the style we follow)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+
 from django.apps import apps
 from django.core.management import call_command
 
@@ -17,10 +18,24 @@ def _row_counts() -> dict[str, int]:
         model._meta.label: model.objects.count()
         for model in apps.get_models()
         if model._meta.app_label
-        in {"home", "accounts", "people", "curriculum", "quizzes", "champions", "assignments",
-            "journeys", "wagtailcore", "wagtailimages", "wagtaildocs", "auth", "account"}
-        and not model._meta.label.startswith(("wagtailcore.Revision", "wagtailcore.ModelLogEntry",
-                                              "wagtailcore.PageLogEntry"))
+        in {
+            "home",
+            "accounts",
+            "people",
+            "curriculum",
+            "quizzes",
+            "champions",
+            "assignments",
+            "journeys",
+            "wagtailcore",
+            "wagtailimages",
+            "wagtaildocs",
+            "auth",
+            "account",
+        }
+        and not model._meta.label.startswith(
+            ("wagtailcore.Revision", "wagtailcore.ModelLogEntry", "wagtailcore.PageLogEntry")
+        )
     }
 
 

@@ -43,7 +43,7 @@ class Command(BaseCommand):
 
 def login_summary() -> str:
     """The console lines naming the demo log-ins and the admin URL."""
-    lines = ["Demo log-ins (password for all: %s):" % DEMO_PASSWORD]
+    lines = [f"Demo log-ins (password for all: {DEMO_PASSWORD}):"]
     for email, _first, _last, roles in DEMO_USERS:
         lines.append(f"  {roles[-1]:<9} {email}")
     lines.append(f"  {'Admin':<9} {DEMO_ADMIN}")
