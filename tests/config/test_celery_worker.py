@@ -58,7 +58,7 @@ def test_real_worker_runs_a_task_sent_through_redis():
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    client = Celery("cx-probe", broker=BROKER_URL, backend=BROKER_URL)
+    client = Celery("cx-probe", broker=BROKER_URL, backend=BROKER_URL, set_as_current=False)
     try:
         result = client.send_task("home.tasks.ping", args=["hello from redis"], queue=queue)
         assert result.get(timeout=60) == "hello from redis"
