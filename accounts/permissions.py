@@ -70,6 +70,22 @@ def role_required(check: Callable[[object], bool]):
     return decorator
 
 
+_coach_lookup: Callable[[object, object], bool] | None = None
+
+
+def register_coach_lookup(lookup: Callable[[object, object], bool]) -> None:
+    """Let the champions app say who coaches whom, without lower apps importing it."""
+    global _coach_lookup
+    _coach_lookup = lookup
+
+
+def is_coach_of(coach, member) -> bool:
+    """True when `coach` is an active champion of a coaching group `member` belongs to."""
+    if not is_champion(coach) or _coach_lookup is None:
+        return False
+    return bool(_coach_lookup(coach, member))
+
+
 learner_required = role_required(is_learner)
 champion_required = role_required(is_champion)
 hr_required = role_required(is_hr)
@@ -87,7 +103,9 @@ __all__ = [
     "is_champion",
     "is_editor",
     "is_hr",
+    "is_coach_of",
     "is_learner",
     "learner_required",
+    "register_coach_lookup",
     "role_required",
 ]
