@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+
 from wagtail import blocks
 
 DEFAULT_PHASES = ["Vor dem Service", "Während des Service", "Nach dem Service"]
@@ -48,4 +49,6 @@ class JourneyMapExerciseBlock(blocks.StructBlock):
         icon = "site"
         label = _("Journey map exercise")
         template = "journeys/blocks/journey_map_exercise.html"
-        description = _("Learners map touchpoints, emotions and friction points of a customer journey.")
+        description = _(
+            "Learners map touchpoints, emotions and friction points of a customer journey."
+        )
