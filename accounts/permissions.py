@@ -70,6 +70,16 @@ def role_required(check: Callable[[object], bool]):
     return decorator
 
 
+def can_view_quiz_statistics(user) -> bool:
+    """Editors (who write quizzes) and HR (who report on them) see quiz statistics."""
+    return is_editor(user) or is_hr(user)
+
+
+def owns(user, obj) -> bool:
+    """Object-level rule for personal records (attempts, reflections, certificates): owner only."""
+    return bool(getattr(user, "is_authenticated", False) and obj.user_id == user.pk)
+
+
 _coach_lookup: Callable[[object, object], bool] | None = None
 
 
@@ -96,6 +106,7 @@ __all__ = [
     "EDITOR",
     "HR",
     "LEARNER",
+    "can_view_quiz_statistics",
     "champion_required",
     "editor_required",
     "has_role",
@@ -106,6 +117,7 @@ __all__ = [
     "is_coach_of",
     "is_learner",
     "learner_required",
+    "owns",
     "register_coach_lookup",
     "role_required",
 ]

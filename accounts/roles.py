@@ -17,6 +17,9 @@ EDITOR_COLLECTION_PERMISSIONS = [
 EDITOR_MODEL_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
     ("simple_translation", "submit_translation"),
+    ("quizzes", "add_quiz"),
+    ("quizzes", "change_quiz"),
+    ("quizzes", "delete_quiz"),
 ]
 
 
@@ -46,9 +49,9 @@ def ensure_roles(apps=None) -> None:
         Group.objects.get_or_create(name=name)
     editor = Group.objects.get(name=EDITOR)
     editor.permissions.add(
-        *(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in EDITOR_MODEL_PERMISSIONS
+        *Permission.objects.filter(
+            content_type__app_label__in={app for app, _code in EDITOR_MODEL_PERMISSIONS},
+            codename__in={code for _app, code in EDITOR_MODEL_PERMISSIONS},
         )
     )
     root_page = Page.objects.filter(depth=1).first()

@@ -1,13 +1,137 @@
-"""StreamField blocks for lesson bodies."""
+"""StreamField blocks for lesson bodies: text, media, facts, reflection, quizzes, journey maps."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
 from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from journeys.blocks import JourneyMapExerciseBlock
+
+TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
+
+
+class ImageBlock(blocks.StructBlock):
+    """An image with required alt text and an optional caption."""
+
+    image = ImageChooserBlock(label=_("Image"))
+    alt_text = blocks.CharBlock(
+        max_length=200,
+        label=_("Alt text"),
+        help_text=_("Describe what the image shows for people who cannot see it."),
+    )
+    caption = blocks.CharBlock(required=False, max_length=250, label=_("Caption"))
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "curriculum/blocks/image_block.html"
+        description = _("An image with alt text and caption.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not (value.get("alt_text") or "").strip():
+            raise blocks.StructBlockValidationError(
+                block_errors={"alt_text": ValidationError(_("Alt text is required."))}
+            )
+        return value
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video from an oEmbed provider; shows a plain link when the embed cannot be fetched."""
+
+    video = EmbedBlock(label=_("Video URL"), help_text=_("e.g. a YouTube or Vimeo link."))
+    caption = blocks.CharBlock(required=False, max_length=250, label=_("Caption"))
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "curriculum/blocks/video_block.html"
+        description = _("An embedded video with caption.")
+
+
+class CalloutBlock(blocks.StructBlock):
+    """A highlighted key fact, tip or warning."""
+
+    kind = blocks.ChoiceBlock(
+        choices=[("fact", _("Key fact")), ("tip", _("Tip")), ("warning", _("Watch out"))],
+        default="fact",
+        label=_("Kind"),
+    )
+    title = blocks.CharBlock(max_length=120, label=_("Title"))
+    text = blocks.RichTextBlock(features=["bold", "italic", "link", "ul"], label=_("Text"))
+
+    class Meta:
+        icon = "pick"
+        label = _("Key fact / callout")
+        template = "curriculum/blocks/callout_block.html"
+        description = _("A highlighted key fact, tip or warning.")
+
+
+class QuoteBlock(blocks.StructBlock):
+    """A quotation with its source."""
+
+    quote = blocks.TextBlock(label=_("Quote"))
+    source = blocks.CharBlock(max_length=200, label=_("Source"))
+
+    class Meta:
+        icon = "openquote"
+        label = _("Quote")
+        template = "curriculum/blocks/quote_block.html"
+        description = _("A quotation with its source.")
+
+
+class DocumentBlock(blocks.StructBlock):
+    """A downloadable document such as a checklist or worksheet."""
+
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(required=False, max_length=150, label=_("Link text"))
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Download")
+        template = "curriculum/blocks/document_block.html"
+        description = _("A downloadable checklist or worksheet.")
+
+
+class ReflectionBlock(blocks.StructBlock):
+    """A question the learner answers in writing; the answer is private to them."""
+
+    prompt = blocks.TextBlock(label=_("Prompt"), help_text=_("A question for personal reflection."))
+
+    class Meta:
+        icon = "edit"
+        label = _("Reflection prompt")
+        template = "curriculum/blocks/reflection_block.html"
+        description = _("Learners write a private answer that only they can see.")
+
+
+class QuizBlock(blocks.StructBlock):
+    """A knowledge check; passing it completes the lesson."""
+
+    quiz = SnippetChooserBlock("quizzes.Quiz", label=_("Quiz"))
+
+    class Meta:
+        icon = "help"
+        label = _("Knowledge check")
+        template = "curriculum/blocks/quiz_block.html"
+        description = _("A quiz inside the lesson; passing it completes the lesson.")
 
 
 class LessonStreamBlock(blocks.StreamBlock):
     """Everything a lesson body can hold."""
 
-    text = blocks.RichTextBlock(
-        features=["h2", "h3", "bold", "italic", "ol", "ul", "link"], icon="pilcrow"
-    )
+    text = blocks.RichTextBlock(features=TEXT_FEATURES, icon="pilcrow", label=_("Text"))
+    image = ImageBlock(group=_("Media"))
+    video = VideoBlock(group=_("Media"))
+    document = DocumentBlock(group=_("Media"))
+    callout = CalloutBlock(group=_("Highlights"))
+    quote = QuoteBlock(group=_("Highlights"))
+    reflection = ReflectionBlock(group=_("Activities"))
+    quiz = QuizBlock(group=_("Activities"))
+    journey_map = JourneyMapExerciseBlock(group=_("Activities"))

@@ -6,6 +6,7 @@ learner keeps their progress when switching language and reports group by one co
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,11 @@ class CurriculumIndexPage(Page):
 
     class Meta:
         verbose_name = _("curriculum index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["paths"] = LearningPathPage.objects.child_of(self).live().order_by("path")
+        return context
 
 
 class Audience(models.TextChoices):
@@ -57,6 +63,20 @@ class LearningPathPage(Page):
 
     class Meta:
         verbose_name = _("learning path")
+
+    def get_context(self, request, *args, **kwargs):
+        from . import services
+
+        context = super().get_context(request, *args, **kwargs)
+        courses = services.path_courses(self)
+        originals = [services.original(course) for course in courses]
+        progress = services.progress_for_users([request.user], originals)
+        context["course_cards"] = [
+            {"course": course, "progress": progress.get((request.user.pk, orig.pk))}
+            for course, orig in zip(courses, originals, strict=True)
+        ]
+        context["total_minutes"] = sum(course.estimated_minutes for course in courses)
+        return context
 
 
 class CourseLevel(models.TextChoices):
@@ -134,6 +154,38 @@ class CoursePage(Page):
     class Meta:
         verbose_name = _("course")
 
+    def objectives_list(self) -> list[str]:
+        """Learning objectives, one per non-empty line."""
+        return [line.strip() for line in self.learning_objectives.splitlines() if line.strip()]
+
+    def serve(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from . import services
+
+        context = super().get_context(request, *args, **kwargs)
+        lessons = services.course_lessons(self)
+        progress = services.course_progress(request.user, self)
+        original_ids = _original_ids(lessons)
+        context.update(
+            progress=progress,
+            lesson_rows=[
+                {"lesson": lesson, "done": original_ids[lesson.pk] in progress.done_ids}
+                for lesson in lessons
+            ],
+            missing_prerequisites=services.missing_prerequisites(request.user, self),
+            exam_context_key=f"course:{progress.course.pk}",
+            certificate=Certificate.objects.filter(
+                user=request.user, course=progress.course
+            ).first()
+            if progress.completed_at
+            else None,
+        )
+        return context
+
 
 class LessonPage(Page):
     """One lesson of a course, with a rich body of blocks."""
@@ -150,6 +202,45 @@ class LessonPage(Page):
 
     class Meta:
         verbose_name = _("lesson")
+
+    def serve(self, request, *args, **kwargs):
+        from django.template.response import TemplateResponse
+
+        from . import services
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        lock = services.lesson_lock(request.user, self)
+        if lock is not None:
+            context = self.get_context(request, *args, **kwargs)
+            context["lock"] = lock
+            return TemplateResponse(request, "curriculum/lesson_locked.html", context, status=403)
+        services.open_lesson(request.user, self)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from . import services
+
+        context = super().get_context(request, *args, **kwargs)
+        course = self.get_parent().specific
+        original = services.original(self)
+        siblings = services.course_lessons(course)
+        index = next((i for i, s in enumerate(siblings) if s.pk == self.pk), 0)
+        context.update(
+            course=course,
+            lesson_context_key=f"lesson:{original.pk}",
+            previous_lesson=siblings[index - 1] if index > 0 else None,
+            next_lesson=siblings[index + 1] if index + 1 < len(siblings) else None,
+            is_done=request.user.is_authenticated
+            and LessonCompletion.objects.filter(user=request.user, lesson=original).exists(),
+            reflections={
+                answer.block_id: answer.text
+                for answer in ReflectionAnswer.objects.filter(user=request.user, lesson=original)
+            }
+            if request.user.is_authenticated
+            else {},
+        )
+        return context
 
 
 class CourseEnrolment(models.Model):
@@ -198,3 +289,65 @@ class LessonCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ✓ {self.lesson}"
+
+
+class ReflectionAnswer(models.Model):
+    """A learner's private written answer to a reflection prompt in a lesson."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflection_answers"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="reflections")
+    block_id = models.CharField(max_length=64)
+    text = models.TextField(max_length=5000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson", "block_id"], name="unique_reflection_per_prompt"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.lesson} ({self.block_id})"
+
+
+class Certificate(models.Model):
+    """Proof that a learner completed a course; anyone can verify it by its code."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="certificates")
+    code = models.CharField(max_length=32, unique=True)
+    learner_name = models.CharField(max_length=200)
+    course_title = models.CharField(max_length=255)
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="unique_certificate_per_course")
+        ]
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.learner_name} – {self.course_title}"
+
+
+def _original_ids(pages) -> dict[int, int]:
+    """Map each page id to its default-locale page id, in one query."""
+    from wagtail.models import Locale
+
+    default = Locale.get_default()
+    foreign = [p for p in pages if p.locale_id != default.pk]
+    mapping = {p.pk: p.pk for p in pages if p.locale_id == default.pk}
+    if foreign:
+        originals = dict(
+            Page.objects.filter(
+                translation_key__in=[p.translation_key for p in foreign], locale=default
+            ).values_list("translation_key", "pk")
+        )
+        for page in foreign:
+            mapping[page.pk] = originals.get(page.translation_key, page.pk)
+    return mapping

@@ -1,7 +1,22 @@
 """URLs of the curriculum app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "curriculum"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("learning/courses/<int:course_id>/start/", views.start_course, name="start_course"),
+    path("learning/lessons/<int:lesson_id>/done/", views.mark_lesson_done, name="mark_lesson_done"),
+    path(
+        "learning/lessons/<int:lesson_id>/reflections/<str:block_id>/",
+        views.save_reflection,
+        name="save_reflection",
+    ),
+    path("search/", views.search, name="search"),
+    path(
+        "certificates/<str:code>/download/", views.download_certificate, name="download_certificate"
+    ),
+    path("certificates/verify/<str:code>/", views.verify_certificate, name="verify_certificate"),
+]

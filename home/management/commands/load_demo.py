@@ -17,6 +17,7 @@ DEMO_LOADERS = [
     "accounts.demo",
     "people.demo",
     "curriculum.demo",
+    "quizzes.demo",
     "assignments.demo",
     "champions.demo",
     "journeys.demo",

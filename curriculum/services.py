@@ -1,0 +1,312 @@
+"""Learner progress rules: enrolment, lesson completion, locks, course completion, certificates.
+
+Progress rows reference the default-locale (German) pages; every function here accepts a page in
+any language and maps it to that original first."""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagtail.models import Locale, Page
+
+from .models import (
+    Certificate,
+    CourseEnrolment,
+    CoursePage,
+    LearningPathPage,
+    LessonCompletion,
+    LessonPage,
+)
+
+
+def original(page: Page) -> Page:
+    """The default-locale version of a page (the page itself when it has none)."""
+    default = Locale.get_default()
+    if page.locale_id == default.pk:
+        return page
+    return page.get_translation_or_none(default) or page
+
+
+def localized(page: Page) -> Page:
+    """The page in the active language when a live translation exists."""
+    return page.localized
+
+
+def course_lessons(course: CoursePage) -> list[LessonPage]:
+    """The live lessons of a course in tree order."""
+    return list(LessonPage.objects.child_of(course).live().order_by("path"))
+
+
+def path_courses(path: LearningPathPage) -> list[CoursePage]:
+    """The live courses of a learning path in tree order."""
+    return list(CoursePage.objects.child_of(path).live().order_by("path"))
+
+
+def enrol(user, course: CoursePage) -> CourseEnrolment:
+    """Start a course (idempotent)."""
+    course = original(course)
+    enrolment, _created = CourseEnrolment.objects.get_or_create(user=user, course=course)
+    return enrolment
+
+
+@dataclass
+class LockReason:
+    """Why a learner cannot open a lesson yet, and what to do first."""
+
+    message: str
+    todo: list[Page] = field(default_factory=list)
+
+
+def missing_prerequisites(user, course: CoursePage) -> list[CoursePage]:
+    """Prerequisite courses the user has not completed yet."""
+    course = original(course)
+    required = list(course.prerequisites.all())
+    if not required:
+        return []
+    done = set(
+        CourseEnrolment.objects.filter(
+            user=user, course__in=required, completed_at__isnull=False
+        ).values_list("course_id", flat=True)
+    )
+    return [c for c in required if c.pk not in done]
+
+
+def lesson_lock(user, lesson: LessonPage) -> LockReason | None:
+    """The reason a lesson is locked for this user, or None when it is open."""
+    lesson = original(lesson)
+    course = lesson.get_parent().specific
+    missing = missing_prerequisites(user, course)
+    if missing:
+        return LockReason(_("Complete the prerequisite courses first."), missing)
+    if course.lessons_in_order:
+        lessons = course_lessons(course)
+        done = completed_lesson_ids(user, course)
+        for earlier in lessons:
+            if earlier.pk == lesson.pk:
+                break
+            if earlier.pk not in done:
+                return LockReason(
+                    _("This course is taken in order. Finish the previous lesson first."),
+                    [earlier],
+                )
+    return None
+
+
+def completed_lesson_ids(user, course: CoursePage) -> set[int]:
+    """Ids of the course's lessons the user has completed."""
+    return set(
+        LessonCompletion.objects.filter(user=user, course=original(course)).values_list(
+            "lesson_id", flat=True
+        )
+    )
+
+
+def open_lesson(user, lesson: LessonPage) -> CourseEnrolment:
+    """Opening a lesson enrols implicitly and remembers it for "continue"."""
+    lesson = original(lesson)
+    course = lesson.get_parent().specific
+    enrolment = enrol(user, course)
+    if enrolment.last_lesson_id != lesson.pk:
+        enrolment.last_lesson = lesson
+        enrolment.save(update_fields=["last_lesson"])
+    return enrolment
+
+
+@transaction.atomic
+def complete_lesson(user, lesson: LessonPage) -> LessonCompletion:
+    """Mark a lesson done (idempotent) and complete the course when everything is done."""
+    lesson = original(lesson)
+    course = lesson.get_parent().specific
+    enrol(user, course)
+    try:
+        with transaction.atomic():
+            completion, _created = LessonCompletion.objects.get_or_create(
+                user=user, lesson=lesson, defaults={"course": course}
+            )
+    except IntegrityError:  # a concurrent request completed it first
+        completion = LessonCompletion.objects.get(user=user, lesson=lesson)
+    check_course_completion(user, course)
+    return completion
+
+
+def final_exam_passed(user, course: CoursePage) -> bool:
+    """True when the course has no final exam or the user passed it (in any language)."""
+    from quizzes.models import Attempt, Quiz
+
+    course = original(course)
+    if not course.final_exam_id:
+        return True
+    exam_versions = Quiz.objects.filter(translation_key=course.final_exam.translation_key)
+    return Attempt.objects.filter(user=user, quiz__in=exam_versions, passed=True).exists()
+
+
+@transaction.atomic
+def check_course_completion(user, course: CoursePage) -> bool:
+    """Complete the course (and issue its certificate) when all lessons and the exam are done."""
+    course = original(course)
+    enrolment = enrol(user, course)
+    if enrolment.completed_at:
+        return True
+    lesson_ids = {lesson.pk for lesson in course_lessons(course)}
+    if not lesson_ids or not lesson_ids <= completed_lesson_ids(user, course):
+        return False
+    if not final_exam_passed(user, course):
+        return False
+    enrolment.completed_at = timezone.now()
+    enrolment.save(update_fields=["completed_at"])
+    issue_certificate(user, course)
+    return True
+
+
+def issue_certificate(user, course: CoursePage) -> Certificate:
+    """The user's certificate for a completed course (created once)."""
+    course = original(course)
+    existing = Certificate.objects.filter(user=user, course=course).first()
+    if existing:
+        return existing
+    return Certificate.objects.create(
+        user=user,
+        course=course,
+        code=secrets.token_hex(8).upper(),
+        learner_name=user.get_full_name() or user.email,
+        course_title=course.title,
+        issued_at=timezone.now(),
+    )
+
+
+@dataclass
+class CourseProgress:
+    """A learner's position in one course."""
+
+    course: CoursePage
+    total: int
+    done: int
+    started: bool
+    completed_at: object = None
+    next_lesson: LessonPage | None = None
+    done_ids: set[int] = field(default_factory=set)
+
+    @property
+    def percent(self) -> int:
+        if self.completed_at:
+            return 100
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def lessons_done(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+
+def course_progress(user, course: CoursePage) -> CourseProgress:
+    """Progress of one user in one course, with the lesson to continue with."""
+    course = original(course)
+    lessons = course_lessons(course)
+    enrolment = CourseEnrolment.objects.filter(user=user, course=course).first()
+    done = completed_lesson_ids(user, course) if enrolment else set()
+    return _progress(course, lessons, enrolment, done)
+
+
+def _progress(course, lessons, enrolment, done) -> CourseProgress:
+    lesson_ids = [lesson.pk for lesson in lessons]
+    next_lesson = None
+    if (
+        enrolment
+        and enrolment.last_lesson_id in lesson_ids
+        and enrolment.last_lesson_id not in done
+    ):
+        next_lesson = next(lesson for lesson in lessons if lesson.pk == enrolment.last_lesson_id)
+    if next_lesson is None:
+        next_lesson = next((lesson for lesson in lessons if lesson.pk not in done), None)
+    return CourseProgress(
+        course=course,
+        total=len(lessons),
+        done=len(done & set(lesson_ids)),
+        started=enrolment is not None,
+        completed_at=enrolment.completed_at if enrolment else None,
+        next_lesson=next_lesson,
+        done_ids=done,
+    )
+
+
+def progress_for_users(users, courses) -> dict[tuple[int, int], dict]:
+    """Bulk progress for reports and dashboards: {(user_id, course_id): {...}} in 3 queries."""
+    courses = [original(c) for c in courses]
+    course_ids = [c.pk for c in courses]
+    user_ids = [getattr(u, "pk", u) for u in users]
+    totals: dict[int, int] = defaultdict(int)
+    course_by_path = {c.path: c.pk for c in courses}
+    for path in _child_lessons(courses).values_list("path", flat=True):
+        totals[course_by_path[path[: -LessonPage.steplen]]] += 1
+    done: dict[tuple[int, int], int] = defaultdict(int)
+    for user_id, course_id in LessonCompletion.objects.filter(
+        user_id__in=user_ids, course_id__in=course_ids
+    ).values_list("user_id", "course_id"):
+        done[(user_id, course_id)] += 1
+    result = {}
+    for enrolment in CourseEnrolment.objects.filter(
+        user_id__in=user_ids, course_id__in=course_ids
+    ).only("user_id", "course_id", "completed_at", "started_at"):
+        key = (enrolment.user_id, enrolment.course_id)
+        total = totals[enrolment.course_id]
+        percent = (
+            100 if enrolment.completed_at else (round(100 * done[key] / total) if total else 0)
+        )
+        result[key] = {
+            "started_at": enrolment.started_at,
+            "completed_at": enrolment.completed_at,
+            "done": done[key],
+            "total": total,
+            "percent": percent,
+        }
+    return result
+
+
+def _child_lessons(courses):
+    """Live lessons directly under any of the courses, in one query."""
+    condition = Q(pk__in=[])
+    for course in courses:
+        condition |= Q(path__startswith=course.path, depth=course.depth + 1)
+    return LessonPage.objects.live().filter(condition)
+
+
+def my_learning(user) -> dict:
+    """The home page's "My learning": courses in progress and completed, and what to do next."""
+    enrolments = list(
+        CourseEnrolment.objects.filter(user=user)
+        .select_related("course", "last_lesson")
+        .order_by("-started_at")
+    )
+    if not enrolments:
+        return {"in_progress": [], "completed": [], "next_lesson": None}
+    courses = [e.course for e in enrolments]
+    lessons_by_course: dict[str, list[LessonPage]] = defaultdict(list)
+    for lesson in _child_lessons(courses).order_by("path"):
+        lessons_by_course[lesson.path[: -LessonPage.steplen]].append(lesson)
+    done_by_course: dict[int, set[int]] = defaultdict(set)
+    for course_id, lesson_id in LessonCompletion.objects.filter(user=user).values_list(
+        "course_id", "lesson_id"
+    ):
+        done_by_course[course_id].add(lesson_id)
+    certificates = {c.course_id: c for c in Certificate.objects.filter(user=user)}
+    in_progress, completed = [], []
+    for enrolment in enrolments:
+        course = enrolment.course
+        progress = _progress(
+            course, lessons_by_course[course.path], enrolment, done_by_course[course.pk]
+        )
+        if enrolment.completed_at:
+            completed.append({"progress": progress, "certificate": certificates.get(course.pk)})
+        else:
+            in_progress.append({"progress": progress})
+    next_lesson = next(
+        (item["progress"].next_lesson for item in in_progress if item["progress"].next_lesson),
+        None,
+    )
+    return {"in_progress": in_progress, "completed": completed, "next_lesson": next_lesson}

@@ -1,0 +1,28 @@
+"""Curriculum reacts to quizzes: a passed knowledge check completes its lesson."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from quizzes.signals import attempt_submitted
+
+from . import services
+from .models import CoursePage, LessonPage
+
+
+@receiver(attempt_submitted)
+def complete_on_passed_quiz(sender, attempt, **kwargs) -> None:
+    """`lesson:<id>` completes the lesson; `course:<id>` re-checks course completion."""
+    if not attempt.passed or ":" not in attempt.context_key:
+        return
+    kind, _sep, raw_id = attempt.context_key.partition(":")
+    if not raw_id.isdigit():
+        return
+    if kind == "lesson":
+        lesson = LessonPage.objects.filter(pk=int(raw_id)).first()
+        if lesson is not None:
+            services.complete_lesson(attempt.user, lesson)
+    elif kind == "course":
+        course = CoursePage.objects.filter(pk=int(raw_id)).first()
+        if course is not None:
+            services.check_course_completion(attempt.user, course)

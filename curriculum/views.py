@@ -1,0 +1,133 @@
+"""Learner actions on the curriculum: start, mark done, reflections, certificates, search."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from wagtail.models import Locale, Page
+
+from . import services
+from .certificates import certificate_pdf
+from .models import Certificate, CoursePage, LessonPage, ReflectionAnswer
+
+REFLECTION_MAX_LENGTH = 5000
+
+
+def _live_page(model, page_id: int):
+    return get_object_or_404(model.objects.live(), pk=page_id)
+
+
+@require_POST
+@login_required
+def start_course(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Enrol explicitly and go to the lesson to continue with."""
+    course = _live_page(CoursePage, course_id)
+    missing = services.missing_prerequisites(request.user, course)
+    if missing:
+        messages.error(request, _("Complete the prerequisite courses first."))
+        return redirect(course.url)
+    services.enrol(request.user, course)
+    progress = services.course_progress(request.user, course)
+    target = progress.next_lesson.localized if progress.next_lesson else course
+    return redirect(target.url)
+
+
+@require_POST
+@login_required
+def mark_lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """Complete a lesson (only when it is not locked) and move on."""
+    lesson = _live_page(LessonPage, lesson_id)
+    lock = services.lesson_lock(request.user, lesson)
+    if lock is not None:
+        messages.error(request, lock.message)
+        return redirect(lesson.get_parent().url)
+    services.complete_lesson(request.user, lesson)
+    course = lesson.get_parent().specific
+    progress = services.course_progress(request.user, course)
+    if progress.completed_at:
+        messages.success(request, _("Course completed – your certificate is ready."))
+        return redirect(course.url)
+    messages.success(request, _("Lesson marked as done."))
+    next_lesson = progress.next_lesson.localized if progress.next_lesson else None
+    return redirect(next_lesson.url if next_lesson else course.url)
+
+
+@require_POST
+@login_required
+def save_reflection(request: HttpRequest, lesson_id: int, block_id: str) -> HttpResponse:
+    """Save the learner's private answer to one reflection prompt of a lesson."""
+    lesson = _live_page(LessonPage, lesson_id)
+    if not any(b.id == block_id and b.block_type == "reflection" for b in lesson.body):
+        raise Http404
+    text = request.POST.get("text", "").strip()
+    if len(text) > REFLECTION_MAX_LENGTH:
+        return HttpResponseBadRequest(
+            _("Your answer is too long (at most %(max)d characters).")
+            % {"max": REFLECTION_MAX_LENGTH}
+        )
+    original = services.original(lesson)
+    if text:
+        ReflectionAnswer.objects.update_or_create(
+            user=request.user, lesson=original, block_id=block_id, defaults={"text": text}
+        )
+    else:
+        ReflectionAnswer.objects.filter(
+            user=request.user, lesson=original, block_id=block_id
+        ).delete()
+    if request.headers.get("HX-Request"):
+        return render(request, "curriculum/includes/reflection_saved.html", {"text": text})
+    messages.success(request, _("Your reflection was saved. Only you can see it."))
+    return redirect(f"{lesson.url}#reflection-{block_id}")
+
+
+@require_GET
+@login_required
+def download_certificate(request: HttpRequest, code: str) -> HttpResponse:
+    """The owner's certificate as a PDF; anyone else gets 404."""
+    certificate = get_object_or_404(Certificate, code=code, user=request.user)
+    verify_url = request.build_absolute_uri(reverse("curriculum:verify_certificate", args=[code]))
+    response = HttpResponse(
+        certificate_pdf(certificate, verify_url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="zertifikat-{code}.pdf"'
+    return response
+
+
+@require_GET
+def verify_certificate(request: HttpRequest, code: str) -> HttpResponse:
+    """Public check of a certificate code."""
+    certificate = Certificate.objects.filter(code=code.upper()).first()
+    status = 200 if certificate else 404
+    return render(
+        request,
+        "curriculum/certificate_verify.html",
+        {"certificate": certificate, "code": code},
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Find courses and lessons by word in the current language."""
+    query = request.GET.get("q", "").strip()[:200]
+    results = Page.objects.none()
+    if query:
+        locale = Locale.objects.filter(language_code=get_language()).first() or Locale.get_default()
+        results = (
+            Page.objects.live()
+            .type(CoursePage, LessonPage)
+            .filter(locale=locale)
+            .specific()
+            .search(query)
+        )
+    page_obj = Paginator(results, 10).get_page(request.GET.get("page"))
+    return render(request, "curriculum/search.html", {"query": query, "page_obj": page_obj})

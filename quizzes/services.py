@@ -1,0 +1,275 @@
+"""Quiz rules: starting attempts, saving answers, scoring on the server, statistics.
+
+Scoring per question is a number from 0 to 1:
+- single choice, true/false, scenario: 1 when the one correct option is chosen, else 0.
+- multiple choice: all-or-nothing (chosen set equals the correct set), or with partial credit
+  max(0, (correct options chosen − wrong options chosen) / number of correct options).
+- ordering: all-or-nothing, or with partial credit the share of items in their right position.
+The attempt's score is the mean over its questions in percent; it passes at score ≥ pass mark."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Attempt, Question, QuestionKind, Quiz, ShowAnswers
+from .signals import attempt_submitted
+
+
+class QuizRuleError(Exception):
+    """A rule of the quiz forbids this action; the message is shown to the learner."""
+
+
+def attempts_used(user, quiz: Quiz) -> int:
+    """Attempts the user has started on this quiz."""
+    return Attempt.objects.filter(user=user, quiz=quiz).count()
+
+
+def attempts_left(user, quiz: Quiz, used: int | None = None) -> int | None:
+    """Attempts still allowed (None = unlimited)."""
+    if quiz.max_attempts is None:
+        return None
+    used = attempts_used(user, quiz) if used is None else used
+    return max(0, quiz.max_attempts - used)
+
+
+def open_attempt(user, quiz: Quiz) -> Attempt | None:
+    """The user's unfinished attempt on this quiz, if any (submitting an expired one first)."""
+    attempt = Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=True).first()
+    if attempt is not None and attempt.deadline and timezone.now() >= attempt.deadline:
+        submit_attempt(attempt)
+        return None
+    return attempt
+
+
+def start_attempt(
+    user, quiz: Quiz, context_key: str = "", rng: random.Random | None = None
+) -> Attempt:
+    """Resume the open attempt or start a new one with questions drawn and order frozen."""
+    with transaction.atomic():
+        # Lock the user's attempts on this quiz so two tabs cannot both start one.
+        list(Attempt.objects.select_for_update().filter(user=user, quiz=quiz).values("pk"))
+        existing = open_attempt(user, quiz)
+        if existing is not None:
+            return existing
+        if attempts_left(user, quiz) == 0:
+            raise QuizRuleError(_("You have used all attempts for this quiz."))
+        rng = rng or random.Random()
+        questions = list(quiz.questions.all())
+        if not questions:
+            raise QuizRuleError(_("This quiz has no questions yet."))
+        if quiz.draw_count and quiz.draw_count < len(questions):
+            questions = rng.sample(questions, quiz.draw_count)
+            questions.sort(key=lambda q: q.sort_order)
+        if quiz.shuffle_questions:
+            rng.shuffle(questions)
+        option_order = {}
+        for question in questions:
+            ids = [option["id"] for option in question.option_items()]
+            if quiz.shuffle_options or question.kind == QuestionKind.ORDERING:
+                rng.shuffle(ids)
+            option_order[str(question.pk)] = ids
+        now = timezone.now()
+        return Attempt.objects.create(
+            user=user,
+            quiz=quiz,
+            context_key=context_key[:64],
+            deadline=now + timedelta(minutes=quiz.time_limit_minutes)
+            if quiz.time_limit_minutes
+            else None,
+            question_ids=[q.pk for q in questions],
+            option_order=option_order,
+        )
+
+
+def attempt_questions(attempt: Attempt) -> list[Question]:
+    """The attempt's questions in their frozen order."""
+    by_id = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
+    return [by_id[pk] for pk in attempt.question_ids if pk in by_id]
+
+
+def clean_answers(attempt: Attempt, raw: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Keep only answers to the attempt's questions that name its options; raises on junk."""
+    cleaned = {}
+    for question_id, option_ids in raw.items():
+        allowed = attempt.option_order.get(str(question_id))
+        if allowed is None:
+            raise QuizRuleError(_("That question is not part of this attempt."))
+        if any(option_id not in allowed for option_id in option_ids):
+            raise QuizRuleError(_("That answer is not an option of this question."))
+        if len(set(option_ids)) != len(option_ids):
+            raise QuizRuleError(_("Each option can be chosen only once."))
+        cleaned[str(question_id)] = list(option_ids)
+    return cleaned
+
+
+def save_answers(
+    attempt: Attempt, raw: dict[str, list[str]], now: datetime | None = None
+) -> Attempt:
+    """Store answers on an open attempt; refused after submission or after the time limit."""
+    now = now or timezone.now()
+    cleaned = clean_answers(attempt, raw)
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.submitted_at is not None:
+            raise QuizRuleError(_("This attempt has already been submitted."))
+        if locked.deadline and now > locked.deadline:
+            raise QuizRuleError(_("The time limit has passed; your answers can no longer change."))
+        locked.answers = {**locked.answers, **cleaned}
+        locked.save(update_fields=["answers"])
+    return locked
+
+
+def is_past_deadline(attempt: Attempt, now: datetime | None = None) -> bool:
+    """True when the attempt has a time limit that has run out."""
+    return bool(attempt.deadline and (now or timezone.now()) > attempt.deadline)
+
+
+def score_question(question: Question, chosen: list[str]) -> float:
+    """A question's score from 0 to 1 for the chosen option ids (see module docstring)."""
+    options = question.option_items()
+    correct = {o["id"] for o in options if o["correct"]}
+    picked = set(chosen)
+    if question.kind == QuestionKind.ORDERING:
+        right_order = [o["id"] for o in options]
+        if not chosen:
+            return 0.0
+        in_place = sum(1 for a, b in zip(chosen, right_order, strict=False) if a == b)
+        if question.partial_credit:
+            return in_place / len(right_order)
+        return 1.0 if chosen == right_order else 0.0
+    if question.kind == QuestionKind.MULTIPLE:
+        if question.partial_credit and correct:
+            return max(0.0, (len(picked & correct) - len(picked - correct)) / len(correct))
+        return 1.0 if picked == correct else 0.0
+    return 1.0 if picked == correct and len(picked) == 1 else 0.0
+
+
+def score_attempt(
+    attempt: Attempt, questions: list[Question] | None = None
+) -> tuple[Decimal, dict]:
+    """The attempt's percentage and per-question scores, from its saved answers only."""
+    questions = questions if questions is not None else attempt_questions(attempt)
+    scores = {str(q.pk): score_question(q, attempt.answers.get(str(q.pk), [])) for q in questions}
+    if not scores:
+        return Decimal("0.00"), scores
+    percent = Decimal(sum(scores.values()) * 100 / len(scores)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    return percent, scores
+
+
+def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Score and close an attempt exactly once; a repeated or racing submit changes nothing.
+
+    A late submit counts as submitted at the time limit (answers after it were refused)."""
+    now = now or timezone.now()
+    submitted_at = min(now, attempt.deadline) if attempt.deadline else now
+    fresh = Attempt.objects.get(pk=attempt.pk)
+    percent, scores = score_attempt(fresh)
+    passed = percent >= fresh.quiz.pass_mark
+    updated = Attempt.objects.filter(pk=fresh.pk, submitted_at__isnull=True).update(
+        submitted_at=submitted_at, score_percent=percent, passed=passed, question_scores=scores
+    )
+    fresh.refresh_from_db()
+    if updated == 1:
+        attempt_submitted.send(sender=Attempt, attempt=fresh)
+    return fresh
+
+
+def best_attempt(user, quiz: Quiz) -> Attempt | None:
+    """The user's highest-scoring submitted attempt."""
+    return (
+        Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=False)
+        .order_by("-score_percent", "submitted_at")
+        .first()
+    )
+
+
+def may_show_answers(attempt: Attempt) -> bool:
+    """Whether correct answers may be shown for this submitted attempt."""
+    if attempt.submitted_at is None:
+        return False
+    rule = attempt.quiz.show_answers
+    if rule == ShowAnswers.AFTER_ATTEMPT:
+        return True
+    if rule == ShowAnswers.AFTER_PASS:
+        return Attempt.objects.filter(user=attempt.user, quiz=attempt.quiz, passed=True).exists()
+    return False
+
+
+@dataclass
+class QuestionStatistics:
+    """How one question performed."""
+
+    question: Question
+    answered: int
+    percent_correct: float
+    discrimination: float | None
+
+
+@dataclass
+class QuizStatistics:
+    """How a quiz performed overall."""
+
+    attempts: int
+    learners: int
+    pass_rate: float
+    average_score: float
+    questions: list[QuestionStatistics]
+
+
+def quiz_statistics(quiz: Quiz) -> QuizStatistics:
+    """Attempts, pass rate, average score, per-question difficulty and discrimination.
+
+    Difficulty is the mean question score in percent. Discrimination compares the upper and lower
+    27 % of attempts by total score: mean score of the upper group minus that of the lower group
+    (−1…1; near 0 or negative marks a question worth revising). Two queries in all."""
+    rows = list(
+        Attempt.objects.filter(quiz=quiz, submitted_at__isnull=False).values(
+            "user_id", "score_percent", "passed", "question_scores"
+        )
+    )
+    questions = list(quiz.questions.all())
+    count = len(rows)
+    if not count:
+        return QuizStatistics(
+            0, 0, 0.0, 0.0, [QuestionStatistics(q, 0, 0.0, None) for q in questions]
+        )
+    ranked = sorted(rows, key=lambda r: float(r["score_percent"]))
+    group = max(1, round(count * 0.27))
+    lower, upper = ranked[:group], ranked[-group:]
+    stats = []
+    for question in questions:
+        key = str(question.pk)
+        scores = [r["question_scores"][key] for r in rows if key in r["question_scores"]]
+        upper_scores = [r["question_scores"][key] for r in upper if key in r["question_scores"]]
+        lower_scores = [r["question_scores"][key] for r in lower if key in r["question_scores"]]
+        discrimination = None
+        if count >= 2 and upper_scores and lower_scores:
+            discrimination = round(_mean(upper_scores) - _mean(lower_scores), 2)
+        stats.append(
+            QuestionStatistics(
+                question=question,
+                answered=len(scores),
+                percent_correct=round(100 * _mean(scores), 1) if scores else 0.0,
+                discrimination=discrimination,
+            )
+        )
+    return QuizStatistics(
+        attempts=count,
+        learners=len({r["user_id"] for r in rows}),
+        pass_rate=round(100 * sum(1 for r in rows if r["passed"]) / count, 1),
+        average_score=round(sum(float(r["score_percent"]) for r in rows) / count, 1),
+        questions=stats,
+    )
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0

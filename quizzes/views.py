@@ -1,0 +1,211 @@
+"""Taking quizzes: start, answer, submit, results, history; statistics for editors and HR."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import can_view_quiz_statistics, owns, role_required
+
+from . import services
+from .models import Attempt, Quiz
+
+
+def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return fallback
+
+
+def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id)
+    if not owns(request.user, attempt):
+        raise Http404
+    return attempt
+
+
+def _posted_answers(request: HttpRequest) -> dict[str, list[str]]:
+    """Answers from the form: `q<id>` (single/multiple) or `q<id>_pos_<option>` (ordering)."""
+    answers: dict[str, list[str]] = {}
+    positions: dict[str, list[tuple[int, str]]] = {}
+    for name in request.POST:
+        if not name.startswith("q"):
+            continue
+        if "_pos_" in name:
+            question_id, option_id = name[1:].split("_pos_", 1)
+            raw = request.POST.get(name, "")
+            if not raw:
+                continue
+            if not raw.isdigit():
+                raise services.QuizRuleError(_("Positions must be numbers."))
+            positions.setdefault(question_id, []).append((int(raw), option_id))
+        elif name[1:].isdigit():
+            answers[name[1:]] = request.POST.getlist(name)
+    for question_id, placed in positions.items():
+        numbers = [n for n, _ in placed]
+        if len(set(numbers)) != len(numbers):
+            raise services.QuizRuleError(_("Give every step a different position."))
+        answers[question_id] = [option for _, option in sorted(placed)]
+    return answers
+
+
+@require_POST
+@login_required
+def start(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """Start (or resume) an attempt and open it."""
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    try:
+        attempt = services.start_attempt(
+            request.user, quiz, context_key=request.POST.get("context_key", "")
+        )
+    except services.QuizRuleError as error:
+        messages.error(request, str(error))
+        return redirect(_safe_next(request))
+    url = reverse("quizzes:attempt", args=[attempt.pk])
+    next_url = _safe_next(request, "")
+    return redirect(f"{url}?next={next_url}" if next_url else url)
+
+
+@require_GET
+@login_required
+def attempt_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """The questions of an open attempt (never the correct answers)."""
+    attempt = _own_attempt(request, attempt_id)
+    if not attempt.is_open:
+        return redirect(reverse("quizzes:result", args=[attempt.pk]))
+    if services.open_attempt(request.user, attempt.quiz) is None:  # expired meanwhile
+        messages.warning(request, _("The time limit has passed; your attempt was submitted."))
+        return redirect(reverse("quizzes:result", args=[attempt.pk]))
+    return render(
+        request,
+        "quizzes/attempt.html",
+        {"attempt": attempt, "items": _question_items(attempt), "next": _safe_next(request, "")},
+    )
+
+
+def _question_items(attempt: Attempt) -> list[dict]:
+    """Questions with options in the attempt's frozen order, stripped of correctness."""
+    items = []
+    for number, question in enumerate(services.attempt_questions(attempt), start=1):
+        options = {o["id"]: o for o in question.option_items()}
+        order = attempt.option_order.get(str(question.pk), [])
+        chosen = attempt.answers.get(str(question.pk), [])
+        items.append(
+            {
+                "number": number,
+                "question": question,
+                "options": [
+                    {"id": oid, "text": options[oid]["text"]} for oid in order if oid in options
+                ],
+                "chosen": chosen,
+                "positions": {oid: chosen.index(oid) + 1 for oid in chosen},
+            }
+        )
+    return items
+
+
+@require_POST
+@login_required
+def save(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Save the answers given so far without submitting."""
+    attempt = _own_attempt(request, attempt_id)
+    try:
+        services.save_answers(attempt, _posted_answers(request))
+    except services.QuizRuleError as error:
+        return _rule_error(request, attempt, error)
+    if request.headers.get("HX-Request"):
+        return HttpResponse("✓")
+    messages.success(request, _("Your answers are saved."))
+    return redirect(
+        f"{reverse('quizzes:attempt', args=[attempt.pk])}?next={_safe_next(request, '')}"
+    )
+
+
+@require_POST
+@login_required
+def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Save the posted answers and score the attempt once."""
+    attempt = _own_attempt(request, attempt_id)
+    result_url = f"{reverse('quizzes:result', args=[attempt.pk])}?next={_safe_next(request, '')}"
+    if not attempt.is_open:
+        messages.info(request, _("This attempt was already submitted; it counts once."))
+        return redirect(result_url)
+    try:
+        services.save_answers(attempt, _posted_answers(request))
+    except services.QuizRuleError as error:
+        if not services.is_past_deadline(attempt):
+            return _rule_error(request, attempt, error)
+    services.submit_attempt(attempt)
+    return redirect(result_url)
+
+
+def _rule_error(request: HttpRequest, attempt: Attempt, error: Exception) -> HttpResponse:
+    return render(
+        request,
+        "quizzes/rule_error.html",
+        {"attempt": attempt, "message": str(error), "next": _safe_next(request, "")},
+        status=400,
+    )
+
+
+@require_GET
+@login_required
+def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Score, pass/fail, feedback as configured, attempts left."""
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.is_open:
+        return redirect(reverse("quizzes:attempt", args=[attempt.pk]))
+    show = services.may_show_answers(attempt)
+    rows = []
+    for question in services.attempt_questions(attempt):
+        chosen = attempt.answers.get(str(question.pk), [])
+        options = question.option_items()
+        rows.append(
+            {
+                "question": question,
+                "score": attempt.question_scores.get(str(question.pk), 0),
+                "chosen": [o for o in options if o["id"] in chosen],
+                "options": options,
+                "chosen_ids": chosen,
+            }
+        )
+    return render(
+        request,
+        "quizzes/result.html",
+        {
+            "attempt": attempt,
+            "rows": rows,
+            "show_answers": show,
+            "attempts_left": services.attempts_left(request.user, attempt.quiz),
+            "next": _safe_next(request, ""),
+        },
+    )
+
+
+@require_GET
+@login_required
+def history(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """The learner's own attempts at a quiz."""
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    attempts = Attempt.objects.filter(user=request.user, quiz=quiz).order_by("-started_at")[:50]
+    best = services.best_attempt(request.user, quiz)
+    return render(
+        request, "quizzes/history.html", {"quiz": quiz, "attempts": attempts, "best": best}
+    )
+
+
+@require_GET
+@role_required(can_view_quiz_statistics)
+def statistics(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """Per-quiz statistics so editors can fix weak questions."""
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    return render(
+        request, "quizzes/statistics.html", {"quiz": quiz, "stats": services.quiz_statistics(quiz)}
+    )
