@@ -34,9 +34,22 @@ def original(page: Page) -> Page:
     return page.get_translation_or_none(default) or page
 
 
-def localized(page: Page) -> Page:
-    """The page in the active language when a live translation exists."""
-    return page.localized
+def localized_pages(pages) -> dict[int, Page]:
+    """{page id: the page in the active language (itself when untranslated)} in one query."""
+    pages = [p for p in pages if p is not None]
+    active = Locale.get_active()
+    result = {p.pk: p for p in pages}
+    foreign = [p for p in pages if p.locale_id != active.pk]
+    if foreign:
+        translations = {
+            t.translation_key: t
+            for t in Page.objects.live()
+            .filter(translation_key__in=[p.translation_key for p in foreign], locale=active)
+            .specific()
+        }
+        for page in foreign:
+            result[page.pk] = translations.get(page.translation_key, page)
+    return result
 
 
 def course_lessons(course: CoursePage) -> list[LessonPage]:
@@ -236,7 +249,7 @@ def _progress(course, lessons, enrolment, done) -> CourseProgress:
 
 
 def progress_for_users(users, courses) -> dict[tuple[int, int], dict]:
-    """Bulk progress for reports and dashboards: {(user_id, course_id): {...}} in 3 queries."""
+    """Bulk progress for reports and dashboards: {(user_id, course_id): {...}} in 4 queries."""
     courses = [original(c) for c in courses]
     course_ids = [c.pk for c in courses]
     user_ids = [getattr(u, "pk", u) for u in users]
@@ -296,17 +309,23 @@ def my_learning(user) -> dict:
         done_by_course[course_id].add(lesson_id)
     certificates = {c.course_id: c for c in Certificate.objects.filter(user=user)}
     in_progress, completed = [], []
-    for enrolment in enrolments:
-        course = enrolment.course
-        progress = _progress(
-            course, lessons_by_course[course.path], enrolment, done_by_course[course.pk]
-        )
+    progresses = [
+        _progress(e.course, lessons_by_course[e.course.path], e, done_by_course[e.course_id])
+        for e in enrolments
+    ]
+    shown = localized_pages([p.course for p in progresses] + [p.next_lesson for p in progresses])
+    for enrolment, progress in zip(enrolments, progresses, strict=True):
+        item = {"progress": progress, "course": shown[progress.course.pk]}
         if enrolment.completed_at:
-            completed.append({"progress": progress, "certificate": certificates.get(course.pk)})
+            completed.append({**item, "certificate": certificates.get(enrolment.course_id)})
         else:
-            in_progress.append({"progress": progress})
+            in_progress.append(item)
     next_lesson = next(
-        (item["progress"].next_lesson for item in in_progress if item["progress"].next_lesson),
+        (
+            shown[item["progress"].next_lesson.pk]
+            for item in in_progress
+            if item["progress"].next_lesson
+        ),
         None,
     )
     return {"in_progress": in_progress, "completed": completed, "next_lesson": next_lesson}

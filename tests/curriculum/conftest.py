@@ -1,0 +1,36 @@
+"""Fixtures for curriculum tests: a small course tree and a knowledge check."""
+
+from __future__ import annotations
+
+import pytest
+
+from wagtail.models import Locale
+
+from curriculum.factories import build_course_tree
+from quizzes.demo import build_quiz
+
+QUIZ_DATA = {
+    "title": {"de": "Wissenscheck", "en": "Knowledge check"},
+    "pass_mark": 50,
+    "questions": [
+        {"type": "true_false", "prompt": {"de": "CX ist mehr als Service."}, "answer": True},
+        {
+            "type": "single",
+            "prompt": {"de": "Wer prägt CX?"},
+            "options": [
+                {"text": {"de": "Alle"}, "correct": True},
+                {"text": {"de": "Nur Marketing"}, "correct": False},
+            ],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def tree(home_page):
+    return build_course_tree(home_page)
+
+
+@pytest.fixture
+def knowledge_check(db, home_page):
+    return build_quiz("test-check", QUIZ_DATA, Locale.get_default())
