@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from .models import HomePage, SiteSettings
 
@@ -31,8 +31,10 @@ def load(stdout) -> HomePage:
     """Create (once) the home page tree and point the default site at it."""
     german, english = ensure_locales()
     root = Page.get_first_root_node()
-    if root is None:  # an emptied database (e.g. after a test flush) has lost the tree root
+    if root is None:  # an emptied database (e.g. after a test flush) has lost the tree roots
         root = Page.add_root(instance=Page(title="Root", slug="root", locale=german))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     if root.locale_id != german.pk:
         Page.objects.filter(depth=1).update(locale=german)
     home = HomePage.objects.filter(locale=german).first()

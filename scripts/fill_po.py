@@ -16,16 +16,31 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
+def _drop_fuzzy_guesses(content: str) -> str:
+    """makemessages guesses translations for new strings ("fuzzy"); never trust a guess."""
+    blocks = content.split("\n\n")
+    for index, block in enumerate(blocks):
+        if index == 0 or "#, fuzzy" not in block:
+            continue
+        lines = [line for line in block.split("\n") if not line.startswith("#|")]
+        lines = [line.replace("#, fuzzy, ", "#, ") for line in lines if line != "#, fuzzy"]
+        block = "\n".join(lines)
+        block = re.sub(r'\nmsgstr "(?:[^"\\]|\\.)*"(?:\n"(?:[^"\\]|\\.)*")*', '\nmsgstr ""', block)
+        block = re.sub(r'\nmsgstr\[(\d)\] "(?:[^"\\]|\\.)*"', r'\nmsgstr[\1] ""', block)
+        blocks[index] = block
+    return "\n\n".join(blocks)
+
+
 def fill(translations: dict[str, str]) -> int:
     """Set msgstr for single-line msgids that are still untranslated; returns how many were set."""
-    content = PO.read_text(encoding="utf-8")
+    content = _drop_fuzzy_guesses(PO.read_text(encoding="utf-8"))
     count = 0
     for msgid, msgstr in translations.items():
         pattern = re.compile(r'(\nmsgid "' + re.escape(_escape(msgid)) + r'"\n)msgstr ""\n(?!")')
         replacement = f'msgstr "{_escape(msgstr)}"\n'
         content, n = pattern.subn(lambda m, r=replacement: m.group(1) + r, content)
         count += n
-    content = content.replace("#, fuzzy\n", "")
+    content = content.replace("#, fuzzy\n", "", 1)  # the header's flag
     PO.write_text(content, encoding="utf-8")
     return count
 
