@@ -1,1 +1,98 @@
-"""Models."""
+"""Mandatory training: HR's assignment rules and the per-person assignments they produce."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TargetKind(models.TextChoices):
+    """Who an assignment rule applies to."""
+
+    PEOPLE = "people", _("Selected people")
+    DEPARTMENT = "department", _("Department (incl. sub-departments)")
+    LOCATION = "location", _("Location")
+    STAFF_ROLE = "staff_role", _("Staff role")
+
+
+class AssignmentRule(models.Model):
+    """ "Everyone in X must complete course/path Y by Z" – applies to future hires too."""
+
+    course = models.ForeignKey(
+        "curriculum.CoursePage", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    learning_path = models.ForeignKey(
+        "curriculum.LearningPathPage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    target_kind = models.CharField(_("target"), max_length=20, choices=TargetKind.choices)
+    department = models.ForeignKey(
+        "people.Department", null=True, blank=True, on_delete=models.CASCADE
+    )
+    location = models.ForeignKey("people.Location", null=True, blank=True, on_delete=models.CASCADE)
+    staff_role = models.CharField(_("staff role"), max_length=20, blank=True)
+    people = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_days_after_hire = models.PositiveIntegerField(_("days after hire"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("assignment rule")
+
+    def __str__(self) -> str:
+        target = self.course or self.learning_path
+        return f"{target} → {self.get_target_kind_display()}"
+
+
+class Assignment(models.Model):
+    """One person must complete one course by a date (materialised from a rule)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_assignments"
+    )
+    course = models.ForeignKey("curriculum.CoursePage", on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(
+        AssignmentRule, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
+    )
+    due_date = models.DateField(_("due date"), db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="unique_assignment_per_course")
+        ]
+        indexes = [models.Index(fields=["course", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.course} bis {self.due_date:%d.%m.%Y}"
+
+
+class ReminderReason(models.TextChoices):
+    """Why a reminder e-mail goes out."""
+
+    DUE_IN_7_DAYS = "due_7", _("Due in 7 days")
+    DUE_TOMORROW = "due_1", _("Due tomorrow")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class ReminderLog(models.Model):
+    """A reminder that was sent; the unique key makes the daily task idempotent."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    reason = models.CharField(max_length=10, choices=ReminderReason.choices)
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "reason", "sent_on"], name="one_reminder_per_reason_per_day"
+            )
+        ]

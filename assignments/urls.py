@@ -1,7 +1,9 @@
-"""URLs of the assignments app."""
+"""URLs of the assignments app (HR only)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "assignments"
 
-urlpatterns: list = []
+urlpatterns = [path("", views.rules, name="rules")]

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 def dashboard_for(user) -> dict:
     """Context for "My learning": progress from curriculum (assignments and champions add theirs)."""
+    from assignments.services import assignments_for_users
     from curriculum.models import CurriculumIndexPage
-    from curriculum.services import my_learning
+    from curriculum.services import localized_pages, my_learning
 
     index = CurriculumIndexPage.objects.live().first()
+    assignments = assignments_for_users([user.pk]).get(user.pk, [])
+    shown = localized_pages([a.course for a in assignments])
+    for assignment in assignments:
+        assignment.shown_course = shown[assignment.course_id]
     return {
+        "assignments": assignments,
         "my_learning": my_learning(user),
         "curriculum_url": index.localized.url if index else "/",
     }

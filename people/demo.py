@@ -39,6 +39,126 @@ DEMO_PROFILES = {
 }
 
 
+FIRST_NAMES = [
+    "Anna",
+    "Ben",
+    "Clara",
+    "David",
+    "Elif",
+    "Finn",
+    "Greta",
+    "Hakan",
+    "Ida",
+    "Jonas",
+    "Katrin",
+    "Luca",
+    "Mia",
+    "Noah",
+    "Olga",
+    "Paul",
+    "Rosa",
+    "Sami",
+    "Tina",
+    "Umut",
+    "Vera",
+    "Willi",
+    "Xenia",
+    "Yusuf",
+    "Zoe",
+    "Marc",
+    "Nele",
+    "Ole",
+    "Pia",
+    "Quirin",
+]
+LAST_NAMES = [
+    "Albrecht",
+    "Bauer",
+    "Claasen",
+    "Demir",
+    "Engel",
+    "Fischer",
+    "Graf",
+    "Hansen",
+    "Imhof",
+    "Jung",
+    "Keller",
+    "Lorenz",
+    "Meyer",
+    "Nowak",
+    "Otto",
+    "Peters",
+    "Quast",
+    "Richter",
+    "Schulz",
+    "Thiel",
+    "Ulrich",
+    "Vogel",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zimmer",
+    "Arnold",
+    "Brandt",
+    "Conrad",
+    "Dietz",
+]
+
+
+def demo_staff() -> list[dict]:
+    """30 deterministic demo employees with managers across Hamburg and München."""
+    staff = []
+    for index, (first, last) in enumerate(zip(FIRST_NAMES, LAST_NAMES, strict=True)):
+        hamburg = index % 2 == 0
+        is_manager = index in (0, 1)
+        staff.append(
+            {
+                "email": f"{first.lower()}.{last.lower()}@cx-academy.example",
+                "first_name": first,
+                "last_name": last,
+                "location": "Hamburg" if hamburg else "München",
+                "department": "Kundenservice Hamburg"
+                if hamburg
+                else ("Vertrieb" if index % 3 == 0 else "Kundenservice"),
+                "team": "Hotline" if hamburg else ("Filiale" if index % 3 else "Key Accounts"),
+                "staff_role": "management" if is_manager else "service",
+                "job_title": "Teamleitung" if is_manager else "Kundenberater:in",
+                "manager": None if is_manager else (FIRST_NAMES[0] if hamburg else FIRST_NAMES[1]),
+                "hire_date": datetime.date(2025, 1, 1) + datetime.timedelta(days=23 * index),
+            }
+        )
+    return staff
+
+
+def _ensure_staff() -> None:
+    emails = {f.lower(): s["email"] for f, s in zip(FIRST_NAMES, demo_staff(), strict=True)}
+    for person in demo_staff():
+        user, _created = User.objects.get_or_create(
+            email=person["email"],
+            defaults={"first_name": person["first_name"], "last_name": person["last_name"]},
+        )
+        department = Department.objects.get(name=person["department"])
+        team_department = department.parent or department
+        team = Team.objects.filter(
+            name=person["team"], department__in=[department, team_department]
+        ).first()
+        manager = User.objects.filter(
+            email=emails.get((person["manager"] or "").lower(), "")
+        ).first()
+        EmployeeProfile.objects.get_or_create(
+            user=user,
+            defaults={
+                "staff_role": StaffRole(person["staff_role"]),
+                "job_title": person["job_title"],
+                "department": department,
+                "location": Location.objects.get(name=person["location"]),
+                "team": team,
+                "manager": manager,
+                "hire_date": person["hire_date"],
+            },
+        )
+
+
 @transaction.atomic
 def load(stdout) -> None:
     """Create the org chart once and give each demo log-in an employee profile."""
@@ -66,3 +186,4 @@ def load(stdout) -> None:
                 "hire_date": datetime.date(2024, 3, 1),
             },
         )
+    _ensure_staff()

@@ -1,7 +1,13 @@
-"""URLs of the reports app."""
+"""URLs of the reports app (HR only)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("<str:dimension>/people/", views.people, name="people"),
+    path("<str:dimension>/export.<str:fmt>", views.export, name="export"),
+]

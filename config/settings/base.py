@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from django.utils.translation import gettext_lazy as _
 
@@ -188,7 +189,20 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "training-reminders-daily": {
+        "task": "assignments.tasks.send_due_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "training-digest-weekly": {
+        "task": "assignments.tasks.send_weekly_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
+    "action-item-reminders-daily": {
+        "task": "champions.tasks.remind_overdue_action_items",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # Wagtail -----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "CX Academy"

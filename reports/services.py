@@ -1,0 +1,186 @@
+"""HR report queries: completion and overdue figures grouped in the database (constant queries)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assignments.models import Assignment
+from assignments.services import department_with_children, with_progress
+from curriculum.models import CourseEnrolment
+from quizzes.models import Attempt
+
+DIMENSIONS = {
+    "department": ("user__employee__department__name", _("Department")),
+    "location": ("user__employee__location__name", _("Location")),
+    "team": ("user__employee__team__name", _("Team")),
+    "staff_role": ("user__employee__staff_role", _("Staff role")),
+    "course": ("course__title", _("Course")),
+}
+
+
+@dataclass
+class ReportFilters:
+    """What HR narrowed the report down to."""
+
+    department: int | None = None
+    location: int | None = None
+    team: int | None = None
+    staff_role: str = ""
+    course: int | None = None
+    due_from: datetime.date | None = None
+    due_to: datetime.date | None = None
+
+
+def filtered_assignments(filters: ReportFilters):
+    """Assignments of active employees matching the filters."""
+    qs = Assignment.objects.filter(user__is_active=True)
+    if filters.department:
+        from people.models import Department
+
+        department = Department.objects.filter(pk=filters.department).first()
+        qs = (
+            qs.filter(user__employee__department_id__in=department_with_children(department))
+            if department
+            else qs.none()
+        )
+    if filters.location:
+        qs = qs.filter(user__employee__location_id=filters.location)
+    if filters.team:
+        qs = qs.filter(user__employee__team_id=filters.team)
+    if filters.staff_role:
+        qs = qs.filter(user__employee__staff_role=filters.staff_role)
+    if filters.course:
+        qs = qs.filter(course_id=filters.course)
+    if filters.due_from:
+        qs = qs.filter(due_date__gte=filters.due_from)
+    if filters.due_to:
+        qs = qs.filter(due_date__lte=filters.due_to)
+    return qs
+
+
+def grouped(
+    filters: ReportFilters, dimension: str, today: datetime.date | None = None
+) -> list[dict]:
+    """Completion % and overdue count per value of one dimension (one query)."""
+    today = today or timezone.localdate()
+    field, _label = DIMENSIONS[dimension]
+    rows = (
+        with_progress(filtered_assignments(filters))
+        .values(key=F(field))
+        .annotate(
+            total=Count("id"),
+            completed=Count("id", filter=Q(completed_at__isnull=False)),
+            overdue=Count("id", filter=Q(completed_at__isnull=True, due_date__lt=today)),
+        )
+        .order_by("key")
+    )
+    return [
+        {
+            **row,
+            "key": row["key"] or "–",
+            "percent": round(100 * row["completed"] / row["total"]) if row["total"] else 0,
+        }
+        for row in rows
+    ]
+
+
+def totals(filters: ReportFilters, today: datetime.date | None = None) -> dict:
+    """Overall figures for the filtered assignments (one query)."""
+    today = today or timezone.localdate()
+    row = with_progress(filtered_assignments(filters)).aggregate(
+        total=Count("id"),
+        completed=Count("id", filter=Q(completed_at__isnull=False)),
+        overdue=Count("id", filter=Q(completed_at__isnull=True, due_date__lt=today)),
+    )
+    row["percent"] = round(100 * row["completed"] / row["total"]) if row["total"] else 0
+    return row
+
+
+def completions_by_week(filters: ReportFilters, weeks: int = 12) -> list[dict]:
+    """Courses completed per week for the filtered people (one query)."""
+    since = timezone.now() - datetime.timedelta(weeks=weeks)
+    user_ids = filtered_assignments(filters).values("user_id")
+    rows = (
+        CourseEnrolment.objects.filter(completed_at__gte=since, user_id__in=user_ids)
+        .annotate(week=TruncWeek("completed_at"))
+        .values("week")
+        .annotate(count=Count("id"))
+        .order_by("week")
+    )
+    return [
+        {"week": r["week"].date() if hasattr(r["week"], "date") else r["week"], "count": r["count"]}
+        for r in rows
+    ]
+
+
+def quiz_summary() -> list[dict]:
+    """Pass rate and average score per quiz (one query)."""
+    rows = (
+        Attempt.objects.filter(submitted_at__isnull=False)
+        .values("quiz_id", "quiz__title")
+        .annotate(
+            attempts=Count("id"),
+            passed=Count("id", filter=Q(passed=True)),
+            average=Avg("score_percent"),
+        )
+        .order_by("quiz__title")
+    )
+    return [
+        {
+            **r,
+            "pass_rate": round(100 * r["passed"] / r["attempts"]) if r["attempts"] else 0,
+            "average": round(float(r["average"] or 0), 1),
+        }
+        for r in rows
+    ]
+
+
+def drill_down(filters: ReportFilters, dimension: str, value: str, only: str = ""):
+    """The assignments behind one number of the dashboard."""
+    field, _label = DIMENSIONS[dimension]
+    qs = filtered_assignments(filters)
+    qs = qs.filter(**{f"{field}__isnull": True}) if value == "–" else qs.filter(**{field: value})
+    qs = with_progress(qs)
+    today = timezone.localdate()
+    if only == "overdue":
+        qs = qs.filter(completed_at__isnull=True, due_date__lt=today)
+    elif only == "completed":
+        qs = qs.filter(completed_at__isnull=False)
+    return qs.select_related(
+        "user", "course", "user__employee__department", "user__employee__location"
+    ).order_by("due_date", "user__last_name")
+
+
+def completion_chart_svg(points: list[dict], width: int = 640, height: int = 220) -> str:
+    """A bar chart of completions per week as accessible inline SVG (escaped labels)."""
+    from django.utils.html import escape
+
+    if not points:
+        return ""
+    top = max(p["count"] for p in points) or 1
+    bar_width = (width - 40) / len(points)
+    bars = []
+    for i, point in enumerate(points):
+        bar_height = (height - 50) * point["count"] / top
+        x = 30 + i * bar_width
+        y = height - 30 - bar_height
+        label = escape(point["week"].strftime("%d.%m."))
+        bars.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_width * 0.7:.1f}" height="{bar_height:.1f}" fill="#0b5f8a">'
+            f"<title>{label}: {point['count']}</title></rect>"
+            f'<text x="{x:.1f}" y="{height - 12}" font-size="10" fill="#333">{label}</text>'
+            f'<text x="{x:.1f}" y="{y - 4:.1f}" font-size="11" fill="#333">{point["count"]}</text>'
+        )
+    return (
+        f'<svg role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 {width} {height}" width="100%">'
+        f'<title id="chart-title">{escape(str(_("Completions per week")))}</title>'
+        f'<desc id="chart-desc">{escape(str(_("Bar chart; the same numbers are in the table below.")))}</desc>'
+        + "".join(bars)
+        + "</svg>"
+    )

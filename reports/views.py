@@ -1,0 +1,120 @@
+"""HR dashboard, drill-down and exports (HR only)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import hr_required
+from assignments.services import STATUS_LABELS, status_of
+
+from . import services
+from .exports import csv_response, xlsx_response
+from .forms import ReportFilterForm
+
+
+@require_GET
+@hr_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Completion and overdue figures by department, location, team, role and course."""
+    form = ReportFilterForm(request.GET or None)
+    filters = form.filters()
+    weeks = services.completions_by_week(filters)
+    context = {
+        "form": form,
+        "totals": services.totals(filters),
+        "tables": [
+            {"dimension": key, "label": label, "rows": services.grouped(filters, key)}
+            for key, (_field, label) in services.DIMENSIONS.items()
+        ],
+        "weeks": weeks,
+        "chart": mark_safe(services.completion_chart_svg(weeks)),  # built from escaped values
+        "quiz_summary": services.quiz_summary(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _dimension(dimension: str) -> str:
+    if dimension not in services.DIMENSIONS:
+        raise Http404
+    return dimension
+
+
+@require_GET
+@hr_required
+def people(request: HttpRequest, dimension: str) -> HttpResponse:
+    """The people behind one number: ?value=<group>&only=overdue|completed."""
+    dimension = _dimension(dimension)
+    filters = ReportFilterForm(request.GET or None).filters()
+    value = request.GET.get("value", "")[:200]
+    only = request.GET.get("only", "")
+    page_obj = Paginator(services.drill_down(filters, dimension, value, only), 50).get_page(
+        request.GET.get("page")
+    )
+    page_obj.object_list = list(_with_status(page_obj.object_list))
+    return render(
+        request,
+        "reports/people.html",
+        {
+            "page_obj": page_obj,
+            "dimension": dimension,
+            "label": services.DIMENSIONS[dimension][1],
+            "value": value,
+            "only": only,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _with_status(rows):
+    """Yield assignment rows with their status (iterating large querysets in chunks)."""
+    today = timezone.localdate()
+    for row in rows.iterator(chunk_size=2000) if hasattr(rows, "iterator") else rows:
+        row.status = status_of(row.due_date, row.started_at is not None, row.completed_at, today)
+        row.status_label = STATUS_LABELS[row.status]
+        yield row
+
+
+@require_GET
+@hr_required
+def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
+    """Export a dashboard table (dimension) or, with ?value=, its drill-down as CSV or XLSX."""
+    dimension = _dimension(dimension)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    filters = ReportFilterForm(request.GET or None).filters()
+    label = str(services.DIMENSIONS[dimension][1])
+    if "value" in request.GET:
+        header = ["E-Mail", "Name", "Kurs", "Fällig", "Status", "Abgeschlossen"]
+        source = _with_status(
+            services.drill_down(
+                filters, dimension, request.GET["value"][:200], request.GET.get("only", "")
+            )
+        )
+        rows = (
+            [
+                r.user.email,
+                str(r.user),
+                r.course.title,
+                r.due_date.isoformat(),
+                r.status_label,
+                r.completed_at.date().isoformat() if r.completed_at else "",
+            ]
+            for r in source
+        )
+        name = f"cx-report-{dimension}-people"
+    else:
+        header = [label, "Zugewiesen", "Abgeschlossen", "Abschlussquote %", "Überfällig"]
+        rows = (
+            [r["key"], r["total"], r["completed"], r["percent"], r["overdue"]]
+            for r in services.grouped(filters, dimension)
+        )
+        name = f"cx-report-{dimension}"
+    if fmt == "csv":
+        return csv_response(name, header, rows)
+    return xlsx_response(name, header, rows)
