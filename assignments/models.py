@@ -96,3 +96,6 @@ class ReminderLog(models.Model):
                 fields=["assignment", "reason", "sent_on"], name="one_reminder_per_reason_per_day"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} – {self.reason} ({self.sent_on})"
