@@ -36,6 +36,16 @@ def fill(translations: dict[str, str]) -> int:
     content = _drop_fuzzy_guesses(PO.read_text(encoding="utf-8"))
     count = 0
     for msgid, msgstr in translations.items():
+        if isinstance(msgstr, list):  # plural: [singular, plural]
+            pattern = re.compile(
+                r'(\nmsgid "'
+                + re.escape(_escape(msgid))
+                + r'"\nmsgid_plural ".*"\n)msgstr\[0\] ""\nmsgstr\[1\] ""'
+            )
+            replacement = f'msgstr[0] "{_escape(msgstr[0])}"\nmsgstr[1] "{_escape(msgstr[1])}"'
+            content, n = pattern.subn(lambda m, r=replacement: m.group(1) + r, content)
+            count += n
+            continue
         pattern = re.compile(r'(\nmsgid "' + re.escape(_escape(msgid)) + r'"\n)msgstr ""\n(?!")')
         replacement = f'msgstr "{_escape(msgstr)}"\n'
         content, n = pattern.subn(lambda m, r=replacement: m.group(1) + r, content)

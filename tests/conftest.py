@@ -54,3 +54,11 @@ def client_as(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def tree(home_page):
+    """Index → path → course with three lessons."""
+    from curriculum.factories import build_course_tree
+
+    return build_course_tree(home_page)

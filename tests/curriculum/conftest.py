@@ -6,7 +6,6 @@ import pytest
 
 from wagtail.models import Locale
 
-from curriculum.factories import build_course_tree
 from quizzes.demo import build_quiz
 
 QUIZ_DATA = {
@@ -24,11 +23,6 @@ QUIZ_DATA = {
         },
     ],
 }
-
-
-@pytest.fixture
-def tree(home_page):
-    return build_course_tree(home_page)
 
 
 @pytest.fixture

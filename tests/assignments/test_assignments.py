@@ -1,0 +1,141 @@
+"""Assignment rules, status rules, reminders and digests."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+
+from django.core import mail
+from django.utils import timezone
+
+from assignments.models import Assignment, AssignmentRule, TargetKind
+from assignments.services import Status, apply_rule, assignments_with_status, status_of
+from assignments.tasks import send_due_reminders, send_weekly_digests
+from curriculum import services as progress
+from people.factories import DepartmentFactory, EmployeeProfileFactory
+
+
+@pytest.fixture
+def service_department(db):
+    parent = DepartmentFactory(name="Kundenservice")
+    return DepartmentFactory(name="Kundenservice Nord", parent=parent)
+
+
+def test_status_rules():
+    due = datetime.date(2026, 3, 10)
+    today = datetime.date(2026, 3, 5)
+    on_time = timezone.make_aware(datetime.datetime(2026, 3, 10, 12))
+    late = timezone.make_aware(datetime.datetime(2026, 3, 11, 9))
+    assert status_of(due, False, None, today) == Status.NOT_STARTED
+    assert status_of(due, True, None, today) == Status.IN_PROGRESS
+    assert status_of(due, True, None, datetime.date(2026, 3, 11)) == Status.OVERDUE
+    assert status_of(due, True, on_time, datetime.date(2026, 4, 1)) == Status.COMPLETED_ON_TIME
+    assert status_of(due, True, late, datetime.date(2026, 4, 1)) == Status.COMPLETED_LATE
+
+
+@pytest.mark.django_db
+def test_days_after_hire_rule_applies_to_a_future_hire(tree, service_department):
+    rule = AssignmentRule.objects.create(
+        course=tree.course,
+        target_kind=TargetKind.DEPARTMENT,
+        department=service_department.parent,
+        due_days_after_hire=30,
+    )
+    apply_rule(rule)
+    assert not Assignment.objects.exists()
+    hire = EmployeeProfileFactory(
+        department=service_department, hire_date=datetime.date(2026, 5, 1)
+    )
+    assignment = Assignment.objects.get(user=hire.user)  # sub-department counts, created on save
+    assert assignment.due_date == datetime.date(2026, 5, 31)
+    assert apply_rule(rule) == 0  # idempotent
+
+
+@pytest.mark.django_db
+def test_learning_path_rule_assigns_every_course(tree, service_department):
+    from curriculum.factories import CoursePageFactory
+
+    CoursePageFactory(parent=tree.path, slug="zweiter-kurs", title="Zweiter Kurs")
+    person = EmployeeProfileFactory(department=service_department)
+    rule = AssignmentRule.objects.create(
+        learning_path=tree.path, target_kind=TargetKind.PEOPLE, due_date=datetime.date(2026, 12, 1)
+    )
+    rule.people.add(person.user)
+    assert apply_rule(rule) == 2
+
+
+@pytest.mark.django_db
+def test_late_completion_shows_as_completed_late(tree, service_department):
+    person = EmployeeProfileFactory(department=service_department)
+    Assignment.objects.create(
+        user=person.user, course=tree.course, due_date=datetime.date(2026, 1, 10)
+    )
+    with time_machine.travel(datetime.datetime(2026, 1, 20, 10, tzinfo=datetime.UTC)):
+        for lesson in tree.lessons:
+            progress.complete_lesson(person.user, lesson)
+        (row,) = assignments_with_status(Assignment.objects.all())
+    assert row.status == Status.COMPLETED_LATE
+
+
+@pytest.mark.django_db
+def test_reminders_are_sent_once_per_reason_and_day_in_the_users_language(tree, service_department):
+    today = datetime.date(2026, 6, 1)
+    english = EmployeeProfileFactory(department=service_department)
+    english.user.preferred_language = "en"
+    english.user.save()
+    german = EmployeeProfileFactory(department=service_department)
+    Assignment.objects.create(
+        user=english.user, course=tree.course, due_date=today + datetime.timedelta(days=7)
+    )
+    Assignment.objects.create(
+        user=german.user, course=tree.course, due_date=today - datetime.timedelta(days=2)
+    )
+    assert send_due_reminders.delay(today.isoformat()).get() == 2
+    assert send_due_reminders.delay(today.isoformat()).get() == 0  # retry/second run: nothing new
+    assert len(mail.outbox) == 2
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert by_recipient[english.user.email].subject.startswith("Due in 7 days")
+    assert by_recipient[german.user.email].subject.startswith("Überfällig")
+    # next day the overdue one is reminded again, the other is not due for a reminder
+    assert send_due_reminders.delay((today + datetime.timedelta(days=1)).isoformat()).get() == 1
+
+
+@pytest.mark.django_db
+def test_weekly_digest_goes_to_the_manager(tree, service_department):
+    manager = EmployeeProfileFactory(department=service_department)
+    report = EmployeeProfileFactory(department=service_department, manager=manager.user)
+    Assignment.objects.create(
+        user=report.user, course=tree.course, due_date=datetime.date(2020, 1, 1)
+    )
+    assert send_weekly_digests.delay("2026-06-01").get() == 1
+    (message,) = mail.outbox
+    assert message.to == [manager.user.email]
+    assert str(report.user) in message.body and tree.course.title in message.body
+    assert "1" in message.subject
+
+
+@pytest.mark.django_db
+def test_hr_creates_a_rule_for_a_department(client_as, hr_user, tree, service_department):
+    person = EmployeeProfileFactory(department=service_department)
+    response = client_as(hr_user).post(
+        "/assignments/",
+        {
+            "course": tree.course.pk,
+            "target_kind": "department",
+            "department": service_department.pk,
+            "due_date": "2026-12-31",
+        },
+    )
+    assert response.status_code == 302
+    assert Assignment.objects.filter(user=person.user, course=tree.course).exists()
+    bad = client_as(hr_user).post("/assignments/", {"target_kind": "department"})
+    assert bad.status_code == 400
+
+
+@pytest.mark.django_db
+def test_learner_sees_assignments_on_home(client_as, learner, tree):
+    Assignment.objects.create(user=learner, course=tree.course, due_date=datetime.date(2020, 1, 1))
+    html = client_as(learner).get("/").content.decode()
+    assert tree.course.title in html and "badge-danger" in html
