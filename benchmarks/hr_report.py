@@ -43,6 +43,9 @@ def build() -> None:
 
     call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
+    from accounts.roles import ensure_roles
+
+    ensure_roles()  # flush removed what the data migrations had created
     home = home_demo.load(open(os.devnull, "w"))
     tree = build_course_tree(home, lessons=LESSONS_PER_COURSE)
     courses = [tree.course] + [

@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class ChampionsConfig(AppConfig):
     name = "champions"
+
+    def ready(self) -> None:
+        from accounts.permissions import register_coach_lookup
+
+        from . import signals  # noqa: F401
+        from .services import coaches
+
+        register_coach_lookup(coaches)

@@ -1,7 +1,25 @@
 """URLs of the champions app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "champions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("apply/", views.apply, name="apply"),
+    path("nominate/<int:user_id>/", views.nominate, name="nominate"),
+    path("profile/", views.profile, name="profile"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("nudge/<int:user_id>/", views.nudge, name="nudge"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/<int:profile_id>/status/", views.set_status, name="set_status"),
+    path("manage/groups/new/", views.create_group, name="create_group"),
+    path("manage/auto-assign/", views.apply_auto_assignment, name="auto_assign"),
+    path("groups/<int:group_id>/", views.group, name="group"),
+    path("groups/<int:group_id>/sessions/new/", views.log_session, name="log_session"),
+    path(
+        "action-items/<int:item_id>/done/", views.complete_action_item, name="complete_action_item"
+    ),
+]

@@ -6,6 +6,7 @@ from __future__ import annotations
 def dashboard_for(user) -> dict:
     """Context for "My learning": progress from curriculum (assignments and champions add theirs)."""
     from assignments.services import assignments_for_users
+    from champions.services import open_action_items
     from curriculum.models import CurriculumIndexPage
     from curriculum.services import localized_pages, my_learning
 
@@ -16,6 +17,7 @@ def dashboard_for(user) -> dict:
         assignment.shown_course = shown[assignment.course_id]
     return {
         "assignments": assignments,
+        "action_items": list(open_action_items(user)[:20]),
         "my_learning": my_learning(user),
         "curriculum_url": index.localized.url if index else "/",
     }

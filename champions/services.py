@@ -1,0 +1,388 @@
+"""Champion rules: photos, status changes, activation, groups, retirement, dashboard, nudges."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections import defaultdict
+
+from PIL import Image, UnidentifiedImageError
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, Q
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from accounts.roles import CHAMPION
+from curriculum.models import CourseEnrolment, LearningPathPage
+from curriculum.services import path_courses
+from people.models import EmployeeProfile
+from quizzes.models import Attempt
+
+from .assignment import ChampionSlot, Proposal, StaffMember, propose_groups
+from .models import (
+    ActionItem,
+    ChampionProfile,
+    ChampionStatus,
+    CoachingGroup,
+    CoachingSession,
+    Membership,
+    Nudge,
+)
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+THUMBNAIL_SIZES = (256, 96)
+ALLOWED_TRANSITIONS = {
+    ChampionStatus.NOMINATED: {ChampionStatus.IN_TRAINING, ChampionStatus.RETIRED},
+    ChampionStatus.IN_TRAINING: {
+        ChampionStatus.ACTIVE,
+        ChampionStatus.PAUSED,
+        ChampionStatus.RETIRED,
+    },
+    ChampionStatus.ACTIVE: {ChampionStatus.PAUSED, ChampionStatus.RETIRED},
+    ChampionStatus.PAUSED: {ChampionStatus.ACTIVE, ChampionStatus.RETIRED},
+    ChampionStatus.RETIRED: set(),
+}
+
+
+def square_thumbnails(upload) -> tuple[ContentFile, ContentFile]:
+    """Validate an uploaded photo by its content and return square 256 px and 96 px JPEGs."""
+    if upload.size > MAX_PHOTO_BYTES:
+        raise ValidationError(_("The photo is larger than 5 MB."))
+    try:
+        upload.seek(0)
+        image = Image.open(upload)
+        image.verify()
+        upload.seek(0)
+        image = Image.open(upload)
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise ValidationError(_("This file is not an image (JPEG, PNG or WebP).")) from error
+    if image.format not in {"JPEG", "PNG", "WEBP"}:
+        raise ValidationError(_("This file is not an image (JPEG, PNG or WebP)."))
+    side = min(image.size)
+    left, top = (image.width - side) // 2, (image.height - side) // 2
+    square = image.convert("RGB").crop((left, top, left + side, top + side))
+    files = []
+    for size in THUMBNAIL_SIZES:
+        buffer = io.BytesIO()
+        square.resize((size, size), Image.Resampling.LANCZOS).save(
+            buffer, format="JPEG", quality=85
+        )
+        files.append(ContentFile(buffer.getvalue()))
+    return files[0], files[1]
+
+
+def set_photo(profile: ChampionProfile, upload) -> None:
+    """Store the processed square photo and its small version."""
+    large, small = square_thumbnails(upload)
+    profile.photo.save(f"champion-{profile.user_id}.jpg", large, save=False)
+    profile.photo_small.save(f"champion-{profile.user_id}-small.jpg", small, save=False)
+    profile.save()
+
+
+def champions_path_completed(user) -> bool:
+    """True when the user completed every course of the "CX Champions" learning path."""
+    path = LearningPathPage.objects.live().filter(audience="champions").first()
+    if path is None:
+        return False
+    courses = path_courses(path)
+    if not courses:
+        return False
+    done = CourseEnrolment.objects.filter(
+        user=user, course__in=courses, completed_at__isnull=False
+    ).count()
+    return done == len(courses)
+
+
+@transaction.atomic
+def change_status(profile: ChampionProfile, new_status: str, actor=None) -> ChampionProfile:
+    """Move a champion to a new status if allowed; activation needs the completed champions path."""
+    new_status = ChampionStatus(new_status)
+    if new_status not in ALLOWED_TRANSITIONS[ChampionStatus(profile.status)]:
+        raise ValidationError(
+            _("A champion cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": profile.get_status_display(), "new": new_status.label}
+        )
+    if new_status == ChampionStatus.ACTIVE and not champions_path_completed(profile.user):
+        raise ValidationError(
+            _("A champion becomes active only after completing the CX Champions path.")
+        )
+    profile.status = new_status
+    profile.save(update_fields=["status"])
+    if new_status in (ChampionStatus.PAUSED, ChampionStatus.RETIRED):
+        release_members(profile, reason=new_status.label)
+    audit.record(actor, "champions.status", f"{profile}: {new_status.label}", profile_id=profile.pk)
+    return profile
+
+
+@transaction.atomic
+def approve(profile: ChampionProfile, actor) -> ChampionProfile:
+    """HR approves a nomination or application: the champion starts training."""
+    change_status(profile, ChampionStatus.IN_TRAINING, actor)
+    profile.approved_by = actor
+    profile.save(update_fields=["approved_by"])
+    profile.user.groups.add(Group.objects.get(name=CHAMPION))
+    activate_if_ready(profile)
+    return profile
+
+
+def activate_if_ready(profile: ChampionProfile) -> bool:
+    """Activate a champion in training as soon as the champions path is complete."""
+    if profile.status == ChampionStatus.IN_TRAINING and champions_path_completed(profile.user):
+        change_status(profile, ChampionStatus.ACTIVE)
+        return True
+    return False
+
+
+def release_members(profile: ChampionProfile, reason: str) -> list[int]:
+    """End the memberships of a champion's groups (history kept) and tell HR who is unassigned."""
+    from .tasks import notify_hr_unassigned
+
+    today = timezone.localdate()
+    memberships = Membership.objects.filter(group__champion=profile, ended_on__isnull=True)
+    user_ids = list(memberships.values_list("user_id", flat=True))
+    memberships.update(ended_on=today, unassigned_reason=reason)
+    CoachingGroup.objects.filter(champion=profile).update(is_active=False)
+    if user_ids:
+        transaction.on_commit(lambda: notify_hr_unassigned.delay(profile.pk, user_ids))
+    return user_ids
+
+
+def active_member_ids(group: CoachingGroup) -> list[int]:
+    return list(group.memberships.filter(ended_on__isnull=True).values_list("user_id", flat=True))
+
+
+def add_member(group: CoachingGroup, user, actor=None) -> Membership:
+    """Put a person into a group; refused when they already are in an active group."""
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(group=group, user=user)
+    except IntegrityError as error:
+        raise ValidationError(
+            _("%(person)s is already in an active coaching group.") % {"person": user}
+        ) from error
+    audit.record(actor, "champions.group_member_added", f"{user} → {group}", group_id=group.pk)
+    return membership
+
+
+def unassigned_staff():
+    """Active employees who are in no active group and are not champions themselves."""
+    return (
+        EmployeeProfile.objects.filter(is_active=True, user__is_active=True)
+        .exclude(user__coaching_memberships__ended_on__isnull=True)
+        .exclude(user__champion__status__in=[ChampionStatus.ACTIVE, ChampionStatus.IN_TRAINING])
+        .select_related("user")
+    )
+
+
+def current_proposal() -> tuple[Proposal, dict]:
+    """The automatic proposal for all unassigned staff, with the objects to show it."""
+    staff_profiles = list(unassigned_staff().order_by("user_id"))
+    champions = list(
+        ChampionProfile.objects.filter(status=ChampionStatus.ACTIVE)
+        .select_related("user", "user__employee")
+        .annotate(
+            load=Count("groups__memberships", filter=Q(groups__memberships__ended_on__isnull=True))
+        )
+    )
+    slots = [
+        ChampionSlot(
+            id=c.user_id,
+            location_id=c.location_id,
+            department_id=c.department_id,
+            capacity=c.capacity,
+            manager_id=getattr(getattr(c.user, "employee", None), "manager_id", None),
+            load=c.load,
+        )
+        for c in champions
+    ]
+    staff = [StaffMember(p.user_id, p.location_id, p.department_id) for p in staff_profiles]
+    proposal = propose_groups(staff, slots)
+    lookup = {
+        "users": {p.user_id: p.user for p in staff_profiles},
+        "champions": {c.user_id: c for c in champions},
+    }
+    return proposal, lookup
+
+
+@transaction.atomic
+def apply_proposal(proposal: Proposal, actor) -> int:
+    """Create the proposed memberships in one transaction (re-checked by the DB constraint)."""
+    created = 0
+    today = timezone.localdate()
+    for champion_user_id, member_ids in proposal.assignments.items():
+        if not member_ids:
+            continue
+        champion = ChampionProfile.objects.select_for_update().get(user_id=champion_user_id)
+        group = champion.groups.filter(is_active=True).first() or CoachingGroup.objects.create(
+            name=_("Group of %(name)s") % {"name": champion.user.display_name},
+            champion=champion,
+            start_date=today,
+        )
+        current = Membership.objects.filter(group__champion=champion, ended_on__isnull=True).count()
+        if current + len(member_ids) > champion.capacity:
+            raise ValidationError(_("The proposal is out of date; please preview again."))
+        for user_id in member_ids:
+            try:
+                with transaction.atomic():
+                    Membership.objects.create(group=group, user_id=user_id)
+            except IntegrityError as error:
+                raise ValidationError(
+                    _("The proposal is out of date; please preview again.")
+                ) from error
+            created += 1
+    audit.record(actor, "champions.auto_assign", f"{created} people assigned to coaching groups")
+    return created
+
+
+def groups_coached_by(user):
+    """Active groups where the user is champion or co-champion."""
+    return CoachingGroup.objects.filter(
+        Q(champion__user=user) | Q(co_champion__user=user), is_active=True
+    )
+
+
+def coaches(coach, member) -> bool:
+    """The coaching relation used by `accounts.permissions.is_coach_of`."""
+    return Membership.objects.filter(
+        group__in=groups_coached_by(coach), user=member, ended_on__isnull=True
+    ).exists()
+
+
+def member_overview(group: CoachingGroup) -> list[dict]:
+    """Per member: assigned training with progress, overdue items, quiz mastery, last session (constant queries)."""
+    from assignments.services import assignments_for_users
+
+    memberships = list(group.memberships.filter(ended_on__isnull=True).select_related("user"))
+    user_ids = [m.user_id for m in memberships]
+    assignments = assignments_for_users(user_ids)
+    today = timezone.localdate()
+    overdue = defaultdict(int)
+    for owner_id in ActionItem.objects.filter(
+        owner_id__in=user_ids, done_at__isnull=True, due_date__lt=today
+    ).values_list("owner_id", flat=True):
+        overdue[owner_id] += 1
+    mastery = defaultdict(list)
+    for row in (
+        Attempt.objects.filter(user_id__in=user_ids, submitted_at__isnull=False)
+        .values("user_id", "quiz__title")
+        .annotate(best=Avg("score_percent"))
+        .order_by("quiz__title")
+    ):
+        mastery[row["user_id"]].append(
+            {"topic": row["quiz__title"], "score": round(float(row["best"] or 0))}
+        )
+    last_session = {}
+    for session in (
+        CoachingSession.objects.filter(group=group, attendees__in=user_ids)
+        .values("held_on", "attendees")
+        .order_by("held_on")
+    ):
+        last_session[session["attendees"]] = session["held_on"]
+    enrolled = defaultdict(list)
+    for e in (
+        CourseEnrolment.objects.filter(user_id__in=user_ids)
+        .select_related("course")
+        .order_by("-started_at")
+    ):
+        enrolled[e.user_id].append(e)
+    return [
+        {
+            "user": m.user,
+            "assignments": assignments.get(m.user_id, []),
+            "enrolments": enrolled[m.user_id][:3],
+            "overdue_items": overdue[m.user_id],
+            "mastery": mastery[m.user_id][-3:],
+            "last_session": last_session.get(m.user_id),
+        }
+        for m in memberships
+    ]
+
+
+def group_figures(group: CoachingGroup) -> dict:
+    """Culture-change figures: completion vs company, quiz trend per week, sessions per month."""
+    user_ids = active_member_ids(group)
+    group_done = CourseEnrolment.objects.filter(user_id__in=user_ids)
+    company = CourseEnrolment.objects.all()
+
+    def rate(qs) -> int:
+        counts = qs.aggregate(
+            total=Count("id"), done=Count("id", filter=Q(completed_at__isnull=False))
+        )
+        return round(100 * counts["done"] / counts["total"]) if counts["total"] else 0
+
+    since = timezone.now() - datetime.timedelta(weeks=12)
+    trend = list(
+        Attempt.objects.filter(user_id__in=user_ids, submitted_at__gte=since)
+        .annotate(week=TruncWeek("submitted_at"))
+        .values("week")
+        .annotate(score=Avg("score_percent"))
+        .order_by("week")
+    )
+    sessions = list(
+        CoachingSession.objects.filter(group=group)
+        .annotate(month=TruncMonth("held_on"))
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by("month")
+    )
+    return {
+        "group_rate": rate(group_done),
+        "company_rate": rate(company),
+        "trend": [
+            {"label": t["week"].strftime("%d.%m."), "value": round(float(t["score"] or 0))}
+            for t in trend
+        ],
+        "sessions": [
+            {"label": s["month"].strftime("%m/%Y"), "value": s["count"]} for s in sessions
+        ],
+    }
+
+
+def bar_chart_svg(points: list[dict], title: str, unit: str = "") -> str:
+    """A small accessible bar chart (escaped labels)."""
+    from django.utils.html import escape
+
+    if not points:
+        return ""
+    width, height = 360, 160
+    top = max(p["value"] for p in points) or 1
+    step = (width - 20) / len(points)
+    bars = []
+    for i, p in enumerate(points):
+        h = (height - 40) * p["value"] / top
+        x = 10 + i * step
+        bars.append(
+            f'<rect x="{x:.1f}" y="{height - 25 - h:.1f}" width="{step * 0.6:.1f}" height="{h:.1f}" fill="#2e7d32"></rect>'
+            f'<text x="{x:.1f}" y="{height - 10}" font-size="10" fill="#333">{escape(p["label"])}</text>'
+            f'<text x="{x:.1f}" y="{height - 29 - h:.1f}" font-size="10" fill="#333">{p["value"]}{escape(unit)}</text>'
+        )
+    return f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" width="100%"><title>{escape(title)}</title>{"".join(bars)}</svg>'
+
+
+def send_nudge(champion: ChampionProfile, member) -> bool:
+    """Queue a friendly reminder e-mail; False when this member was already nudged today."""
+    from .tasks import send_nudge_email
+
+    try:
+        with transaction.atomic():
+            Nudge.objects.create(champion=champion, member=member, sent_on=timezone.localdate())
+    except IntegrityError:
+        return False
+    transaction.on_commit(lambda: send_nudge_email.delay(champion.user_id, member.pk))
+    return True
+
+
+def open_action_items(user):
+    """The user's own open action items, soonest first."""
+    return (
+        ActionItem.objects.filter(owner=user, done_at__isnull=True)
+        .select_related("session__group")
+        .order_by("due_date")
+    )

@@ -1,0 +1,327 @@
+"""Champion directory, profiles, HR group management, sessions, dashboard, nudges."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import audit
+from accounts.models import User
+from accounts.permissions import champion_required, hr_required, is_hr
+
+from . import services
+from .forms import (
+    ActionItemFormSet,
+    ChampionProfileForm,
+    DirectoryFilterForm,
+    GroupForm,
+    NominationForm,
+    SessionForm,
+)
+from .models import ActionItem, ChampionProfile, ChampionStatus, CoachingGroup, CoachingSession
+
+
+@require_GET
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    """Active champions with photos, filterable by location, department and focus area."""
+    form = DirectoryFilterForm(request.GET or None)
+    champions = ChampionProfile.objects.filter(status=ChampionStatus.ACTIVE).select_related(
+        "user", "location", "department"
+    )
+    if form.is_valid():
+        if form.cleaned_data["location"]:
+            champions = champions.filter(location=form.cleaned_data["location"])
+        if form.cleaned_data["department"]:
+            champions = champions.filter(department=form.cleaned_data["department"])
+        if form.cleaned_data["focus"]:
+            champions = [c for c in champions if form.cleaned_data["focus"] in c.focus_areas]
+    page_obj = Paginator(list(champions), 12).get_page(request.GET.get("page"))
+    return render(request, "champions/directory.html", {"form": form, "page_obj": page_obj})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    """An employee applies to become a champion (HR approves)."""
+    if ChampionProfile.objects.filter(user=request.user).exists():
+        messages.info(request, _("You already have a champion profile."))
+        return redirect("champions:profile")
+    form = NominationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        employee = getattr(request.user, "employee", None)
+        ChampionProfile.objects.create(
+            user=request.user,
+            bio=form.cleaned_data["reason"],
+            department=getattr(employee, "department", None),
+            location=getattr(employee, "location", None),
+        )
+        messages.success(request, _("Thank you! HR will review your application."))
+        return redirect("champions:directory")
+    return render(
+        request,
+        "champions/apply.html",
+        {"form": form, "nominee": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nominate(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A manager nominates one of their direct reports."""
+    nominee = get_object_or_404(User, pk=user_id, employee__manager=request.user)
+    form = NominationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        employee = nominee.employee
+        _profile, created = ChampionProfile.objects.get_or_create(
+            user=nominee,
+            defaults={
+                "bio": form.cleaned_data["reason"],
+                "nominated_by": request.user,
+                "department": employee.department,
+                "location": employee.location,
+            },
+        )
+        messages.success(
+            request, _("Nomination sent to HR.") if created else _("Already nominated.")
+        )
+        return redirect("champions:directory")
+    return render(
+        request,
+        "champions/apply.html",
+        {"form": form, "nominee": nominee},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """A champion edits their own profile and photo."""
+    champion = get_object_or_404(ChampionProfile, user=request.user)
+    form = ChampionProfileForm(request.POST or None, request.FILES or None, instance=champion)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if form.cleaned_data.get("photo_upload"):
+            services.set_photo(champion, form.cleaned_data["photo_upload"])
+        messages.success(request, _("Profile saved."))
+        return redirect("champions:profile")
+    return render(
+        request,
+        "champions/profile.html",
+        {"form": form, "champion": champion},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@hr_required
+def manage(request: HttpRequest) -> HttpResponse:
+    """HR: champions by status, groups, and the automatic assignment proposal."""
+    champions = ChampionProfile.objects.select_related("user").order_by("status", "user__last_name")
+    groups = CoachingGroup.objects.filter(is_active=True).select_related("champion__user")
+    proposal, lookup = services.current_proposal()
+    return render(
+        request,
+        "champions/manage.html",
+        {
+            "champions": champions,
+            "groups": groups,
+            "proposal": proposal,
+            "lookup": lookup,
+            "statuses": ChampionStatus.choices,
+            "group_form": GroupForm(),
+        },
+    )
+
+
+@require_POST
+@hr_required
+def set_status(request: HttpRequest, profile_id: int) -> HttpResponse:
+    """HR approves, pauses, retires or reactivates a champion."""
+    champion = get_object_or_404(ChampionProfile, pk=profile_id)
+    target = request.POST.get("status", "")
+    try:
+        if target == ChampionStatus.IN_TRAINING and champion.status == ChampionStatus.NOMINATED:
+            services.approve(champion, request.user)
+        elif target in ChampionStatus.values:
+            services.change_status(champion, target, request.user)
+        else:
+            raise ValidationError(_("Unknown status."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("champions:manage")
+    messages.success(request, _("Status updated."))
+    return redirect("champions:manage")
+
+
+@require_POST
+@hr_required
+def create_group(request: HttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please check the group form."))
+        return redirect("champions:manage")
+    group = form.save()
+    audit.record(request.user, "champions.group_created", str(group), group_id=group.pk)
+    return redirect("champions:group", group_id=group.pk)
+
+
+@require_POST
+@hr_required
+def apply_auto_assignment(request: HttpRequest) -> HttpResponse:
+    """Apply the previewed proposal in one transaction (recomputed and re-checked)."""
+    proposal, _lookup = services.current_proposal()
+    try:
+        created = services.apply_proposal(proposal, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("champions:manage")
+    messages.success(
+        request, _("%(count)d people assigned to coaching groups.") % {"count": created}
+    )
+    return redirect("champions:manage")
+
+
+def _group_for(request: HttpRequest, group_id: int) -> CoachingGroup:
+    group = get_object_or_404(CoachingGroup.objects.select_related("champion__user"), pk=group_id)
+    if is_hr(request.user) or services.groups_coached_by(request.user).filter(pk=group.pk).exists():
+        return group
+    raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group(request: HttpRequest, group_id: int) -> HttpResponse:
+    """A group's members (HR may add members)."""
+    group = _group_for(request, group_id)
+    if request.method == "POST":
+        if not is_hr(request.user):
+            raise Http404
+        user = User.objects.filter(
+            pk=request.POST.get("user_id")
+            if str(request.POST.get("user_id", "")).isdigit()
+            else None
+        ).first()
+        if user is None:
+            messages.error(request, _("Choose a person."))
+        else:
+            try:
+                services.add_member(group, user, request.user)
+                messages.success(request, _("Member added."))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        return redirect("champions:group", group_id=group.pk)
+    members = group.memberships.filter(ended_on__isnull=True).select_related("user")
+    sessions = group.sessions.all()[:20]
+    candidates = services.unassigned_staff()[:200] if is_hr(request.user) else []
+    return render(
+        request,
+        "champions/group.html",
+        {"group": group, "members": members, "sessions": sessions, "candidates": candidates},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_session(request: HttpRequest, group_id: int) -> HttpResponse:
+    """A champion logs a session with attendance, notes and action items."""
+    group = _group_for(request, group_id)
+    members = [
+        m.user for m in group.memberships.filter(ended_on__isnull=True).select_related("user")
+    ]
+    form = SessionForm(request.POST or None, members=members)
+    formset = ActionItemFormSet(
+        request.POST or None, form_kwargs={"members": members}, prefix="items"
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            session = CoachingSession.objects.create(
+                group=group,
+                held_on=form.cleaned_data["held_on"],
+                topic=form.cleaned_data["topic"],
+                notes=form.cleaned_data["notes"],
+                created_by=request.user,
+            )
+            session.attendees.set([int(pk) for pk in form.cleaned_data["attendees"]])
+            for item in formset.cleaned_data:
+                if item.get("description"):
+                    ActionItem.objects.create(
+                        session=session,
+                        owner_id=int(item["owner"]),
+                        description=item["description"],
+                        due_date=item["due_date"],
+                    )
+        messages.success(request, _("Session saved."))
+        return redirect("champions:group", group_id=group.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "champions/session_form.html",
+        {"group": group, "form": form, "formset": formset},
+        status=status,
+    )
+
+
+@require_GET
+@champion_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """For each of my groups: members' training, overdue items, mastery, sessions; figures."""
+    groups = []
+    for group in services.groups_coached_by(request.user).select_related("champion__user"):
+        figures = services.group_figures(group)
+        groups.append(
+            {
+                "group": group,
+                "members": services.member_overview(group),
+                "figures": figures,
+                "trend_chart": mark_safe(
+                    services.bar_chart_svg(figures["trend"], _("Quiz mastery per week"), " %")
+                ),
+                "sessions_chart": mark_safe(
+                    services.bar_chart_svg(figures["sessions"], _("Sessions per month"))
+                ),
+            }
+        )
+    return render(request, "champions/dashboard.html", {"groups": groups})
+
+
+@require_POST
+@champion_required
+def nudge(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Send a member a friendly reminder (once per member per day)."""
+    member = get_object_or_404(User, pk=user_id)
+    if not services.coaches(request.user, member):
+        raise Http404
+    champion = get_object_or_404(ChampionProfile, user=request.user)
+    if services.send_nudge(champion, member):
+        messages.success(request, _("Reminder sent to %(name)s.") % {"name": member.display_name})
+    else:
+        messages.warning(
+            request, _("%(name)s was already reminded today.") % {"name": member.display_name}
+        )
+    return redirect("champions:dashboard")
+
+
+@require_POST
+@login_required
+def complete_action_item(request: HttpRequest, item_id: int) -> HttpResponse:
+    """The owner ticks off their action item."""
+    item = get_object_or_404(ActionItem, pk=item_id, owner=request.user)
+    if item.done_at is None:
+        item.done_at = timezone.now()
+        item.save(update_fields=["done_at"])
+    messages.success(request, _("Well done!"))
+    return redirect(
+        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/") else "/"
+    )
