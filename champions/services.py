@@ -175,7 +175,7 @@ def unassigned_staff():
     """Active employees who are in no active group and are not champions themselves."""
     return (
         EmployeeProfile.objects.filter(is_active=True, user__is_active=True)
-        .exclude(user__coaching_memberships__ended_on__isnull=True)
+        .exclude(user__in=Membership.objects.filter(ended_on__isnull=True).values("user"))
         .exclude(user__champion__status__in=[ChampionStatus.ACTIVE, ChampionStatus.IN_TRAINING])
         .select_related("user")
     )
