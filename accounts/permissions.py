@@ -96,6 +96,21 @@ def is_coach_of(coach, member) -> bool:
     return bool(_coach_lookup(coach, member))
 
 
+def can_view_journey_map(user, journey_map) -> bool:
+    """The owner always; their champion only when the map is shared."""
+    if owns(user, journey_map):
+        return True
+    return bool(journey_map.shared_with_champion and is_coach_of(user, journey_map.user))
+
+
+def can_view_insights(user) -> bool:
+    """HR sees all departments; managers see the departments of their direct reports."""
+    return is_hr(user) or bool(
+        getattr(user, "is_authenticated", False)
+        and user.direct_reports.filter(is_active=True).exists()
+    )
+
+
 learner_required = role_required(is_learner)
 champion_required = role_required(is_champion)
 hr_required = role_required(is_hr)
@@ -106,6 +121,8 @@ __all__ = [
     "EDITOR",
     "HR",
     "LEARNER",
+    "can_view_insights",
+    "can_view_journey_map",
     "can_view_quiz_statistics",
     "champion_required",
     "editor_required",

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from curriculum.models import CourseEnrolment, CoursePage
 from curriculum.services import original, path_courses
-from people.models import Department, EmployeeProfile
+from people.models import EmployeeProfile
+from people.services import department_with_children
 
 from .models import Assignment, AssignmentRule, TargetKind
 
@@ -82,17 +83,6 @@ def rule_courses(rule: AssignmentRule) -> list[CoursePage]:
     if rule.learning_path_id:
         return [original(c) for c in path_courses(original(rule.learning_path))]
     return []
-
-
-def department_with_children(department: Department) -> list[int]:
-    """A department and all departments below it."""
-    ids, frontier = [department.pk], [department.pk]
-    while frontier:
-        frontier = list(
-            Department.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-        )
-        ids.extend(frontier)
-    return ids
 
 
 def rule_profiles(rule: AssignmentRule) -> QuerySet:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
+from journeys.signals import journey_map_completed
 from quizzes.signals import attempt_submitted
 
 from . import services
@@ -26,3 +27,11 @@ def complete_on_passed_quiz(sender, attempt, **kwargs) -> None:
         course = CoursePage.objects.filter(pk=int(raw_id)).first()
         if course is not None:
             services.check_course_completion(attempt.user, course)
+
+
+@receiver(journey_map_completed)
+def complete_on_finished_journey_map(sender, journey_map, user, lesson_page_id, **kwargs) -> None:
+    """A completed journey-map exercise completes its lesson."""
+    lesson = LessonPage.objects.filter(pk=lesson_page_id).first()
+    if lesson is not None:
+        services.complete_lesson(user, lesson)

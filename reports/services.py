@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import Assignment
-from assignments.services import department_with_children, with_progress
+from assignments.services import with_progress
 from curriculum.models import CourseEnrolment
+from people.services import department_with_children
 from quizzes.models import Attempt
 
 DIMENSIONS = {

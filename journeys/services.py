@@ -1,0 +1,283 @@
+"""Journey-map rules: the exercise's settings, completion, the emotion curve, exports, insights."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from wagtail.models import Locale, Page
+
+from .blocks import DEFAULT_CHANNELS, DEFAULT_PHASES
+from .models import JourneyMap, Touchpoint
+from .signals import journey_map_completed
+
+
+@dataclass
+class Exercise:
+    """The editor's settings of one journey-map block."""
+
+    lesson: Page
+    block_id: str
+    scenario: str
+    phases: list[str]
+    channels: list[str]
+    suggested_touchpoints: list[str]
+    min_touchpoints: int
+
+
+def original_page(page: Page) -> Page:
+    """The default-locale version of a page (maps are keyed on it so languages share one map)."""
+    default = Locale.get_default()
+    return page if page.locale_id == default.pk else (page.get_translation_or_none(default) or page)
+
+
+def find_exercise(lesson_id: int, block_id: str) -> Exercise | None:
+    """The journey-map block `block_id` of a live lesson, or None."""
+    page = Page.objects.live().filter(pk=lesson_id).first()
+    if page is None:
+        return None
+    page = page.specific
+    for block in getattr(page, "body", []):
+        if block.block_type == "journey_map" and block.id == block_id:
+            value = block.value
+            return Exercise(
+                lesson=original_page(page),
+                block_id=block_id,
+                scenario=str(value.get("scenario") or ""),
+                phases=list(value.get("phases") or DEFAULT_PHASES),
+                channels=list(value.get("channels") or DEFAULT_CHANNELS),
+                suggested_touchpoints=list(value.get("suggested_touchpoints") or []),
+                min_touchpoints=int(value.get("min_touchpoints") or 5),
+            )
+    return None
+
+
+def map_for(user, exercise: Exercise, create: bool = False) -> JourneyMap | None:
+    """The user's map for an exercise (created on first change)."""
+    if create:
+        return JourneyMap.objects.get_or_create(
+            user=user, lesson=exercise.lesson, block_id=exercise.block_id
+        )[0]
+    return JourneyMap.objects.filter(
+        user=user, lesson=exercise.lesson, block_id=exercise.block_id
+    ).first()
+
+
+def completion_problems(journey_map: JourneyMap, exercise: Exercise) -> list[str]:
+    """What is still missing before the map counts as complete (empty list = complete)."""
+    touchpoints = list(journey_map.touchpoints.all())
+    problems = []
+    if len(touchpoints) < exercise.min_touchpoints:
+        problems.append(
+            _("Add at least %(n)d touchpoints (you have %(have)d).")
+            % {"n": exercise.min_touchpoints, "have": len(touchpoints)}
+        )
+    covered = {t.phase for t in touchpoints}
+    missing = [name for index, name in enumerate(exercise.phases) if index not in covered]
+    if missing:
+        problems.append(
+            _("Add a touchpoint to every phase (missing: %(phases)s).")
+            % {"phases": ", ".join(missing)}
+        )
+    if any(t.emotion is None for t in touchpoints):
+        problems.append(_("Rate the customer's emotion at every touchpoint."))
+    top = [t for t in touchpoints if t.top_rank]
+    if len(top) != 3:
+        problems.append(_("Choose the three friction points that matter most."))
+    return problems
+
+
+@transaction.atomic
+def refresh_completion(journey_map: JourneyMap, exercise: Exercise) -> bool:
+    """Mark the map complete (once) when it meets the rules; tells curriculum to complete the lesson."""
+    complete = not completion_problems(journey_map, exercise)
+    if complete and journey_map.completed_at is None:
+        journey_map.completed_at = timezone.now()
+        journey_map.save(update_fields=["completed_at"])
+        journey_map_completed.send(
+            sender=JourneyMap,
+            journey_map=journey_map,
+            user=journey_map.user,
+            lesson_page_id=journey_map.lesson_id,
+        )
+    return complete
+
+
+def set_top_three(journey_map: JourneyMap, touchpoint_ids: list[int]) -> None:
+    """Rank up to three of the map's friction points as the most important."""
+    if len(touchpoint_ids) > 3 or len(set(touchpoint_ids)) != len(touchpoint_ids):
+        raise ValueError(_("Choose at most three different touchpoints."))
+    points = {t.pk: t for t in journey_map.touchpoints.filter(pk__in=touchpoint_ids)}
+    if len(points) != len(touchpoint_ids):
+        raise ValueError(_("That touchpoint is not on your map."))
+    journey_map.touchpoints.update(top_rank=None)
+    for rank, pk in enumerate(touchpoint_ids, start=1):
+        point = points[pk]
+        point.top_rank, point.is_friction = rank, True
+        point.save(update_fields=["top_rank", "is_friction"])
+
+
+def curve_points(
+    touchpoints: list[Touchpoint], width: int = 640, height: int = 240
+) -> list[tuple[float, float]]:
+    """x/y of each rated touchpoint: spread evenly left to right, +2 at the top, −2 at the bottom."""
+    rated = [t for t in touchpoints if t.emotion is not None]
+    if not rated:
+        return []
+    margin = 40
+    step = (width - 2 * margin) / max(1, len(rated) - 1)
+    middle, unit = height / 2, (height / 2 - margin) / 2
+    return [
+        (round(margin + i * step, 1), round(middle - t.emotion * unit, 1))
+        for i, t in enumerate(rated)
+    ]
+
+
+def emotion_curve_svg(touchpoints: list[Touchpoint], width: int = 640, height: int = 240) -> str:
+    """The emotion curve as accessible SVG; friction points drawn in red, labels escaped."""
+    rated = [t for t in touchpoints if t.emotion is not None]
+    points = curve_points(touchpoints, width, height)
+    if not points:
+        return ""
+    path = " ".join(f"{x},{y}" for x, y in points)
+    circles = []
+    for (x, y), touchpoint in zip(points, rated, strict=True):
+        color = "#a3231d" if touchpoint.is_friction else "#0b5f8a"
+        radius = 9 if touchpoint.top_rank else 6
+        circles.append(
+            f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{color}" data-friction="{str(touchpoint.is_friction).lower()}">'
+            f"<title>{escape(touchpoint.name)}: {touchpoint.emotion:+d}</title></circle>"
+            f'<text x="{x}" y="{height - 8}" font-size="10" text-anchor="middle" fill="#333">{escape(touchpoint.name[:14])}</text>'
+        )
+    description = "; ".join(f"{t.name}: {t.emotion:+d}" for t in rated)
+    return (
+        f'<svg role="img" aria-labelledby="curve-title curve-desc" viewBox="0 0 {width} {height}" width="100%" class="emotion-curve">'
+        f'<title id="curve-title">{escape(_("Emotion curve"))}</title><desc id="curve-desc">{escape(description)}</desc>'
+        f'<line x1="30" y1="{height / 2}" x2="{width - 30}" y2="{height / 2}" stroke="#bbb" stroke-dasharray="4"></line>'
+        f'<polyline points="{path}" fill="none" stroke="#0b5f8a" stroke-width="3"></polyline>'
+        + "".join(circles)
+        + "</svg>"
+    )
+
+
+def map_png(journey_map: JourneyMap, exercise: Exercise | None = None) -> bytes:
+    """The curve and touchpoint list drawn with Pillow."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    touchpoints = list(journey_map.touchpoints.all())
+    width, height = 1200, 700
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=20)
+    draw.text(
+        (40, 20), _("Customer journey map"), fill="#0b5f8a", font=ImageFont.load_default(size=32)
+    )
+    points = curve_points(touchpoints, width, 400)
+    shifted = [(x, y + 60) for x, y in points]
+    if len(shifted) > 1:
+        draw.line(shifted, fill="#0b5f8a", width=4)
+    rated = [t for t in touchpoints if t.emotion is not None]
+    for (x, y), t in zip(shifted, rated, strict=True):
+        color = "#a3231d" if t.is_friction else "#0b5f8a"
+        draw.ellipse([x - 9, y - 9, x + 9, y + 9], fill=color)
+        draw.text((x - 40, 480), t.name[:14], fill="#333", font=ImageFont.load_default(size=14))
+    for index, t in enumerate(touchpoints[:8]):
+        draw.text(
+            (40, 520 + index * 22),
+            f"{t.name} ({t.channel}) {t.emotion if t.emotion is not None else '?'}",
+            fill="#333",
+            font=font,
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def map_pdf(journey_map: JourneyMap, exercise: Exercise | None = None) -> bytes:
+    """A PDF with the scenario, the touchpoint table and the curve (reportlab)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    touchpoints = list(journey_map.touchpoints.all())
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf.setTitle("Customer Journey Map")
+    pdf.setFont("Helvetica-Bold", 20)
+    pdf.drawString(40, height - 50, "Customer Journey Map")
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(40, height - 70, str(journey_map.user))
+    points = curve_points(touchpoints, int(width), 220)
+    rated = [t for t in touchpoints if t.emotion is not None]
+    pdf.setStrokeColor(colors.HexColor("#0b5f8a"))
+    pdf.setLineWidth(2)
+    for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+        pdf.line(x1, height - 90 - y1, x2, height - 90 - y2)
+    for (x, y), t in zip(points, rated, strict=True):
+        pdf.setFillColor(colors.HexColor("#a3231d" if t.is_friction else "#0b5f8a"))
+        pdf.circle(x, height - 90 - y, 5, fill=1, stroke=0)
+    pdf.setFillColor(colors.black)
+    y = height - 340
+    phases = exercise.phases if exercise else DEFAULT_PHASES
+    for t in touchpoints:
+        phase = phases[t.phase] if t.phase < len(phases) else str(t.phase)
+        marker = " (!)" if t.is_friction else ""
+        pdf.drawString(
+            40,
+            y,
+            f"{phase} | {t.name}{marker} | {t.channel} | {t.emotion if t.emotion is not None else '-'}",
+        )
+        y -= 16
+        if y < 40:
+            pdf.showPage()
+            y = height - 40
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def shared_maps_for_members(member_ids) -> list[JourneyMap]:
+    """Shared maps of the given people, newest first (for a champion's dashboard)."""
+    return list(
+        JourneyMap.objects.filter(user_id__in=list(member_ids), shared_with_champion=True)
+        .select_related("user")
+        .annotate(points=Count("touchpoints"))
+        .order_by("-shared_at")
+    )
+
+
+def department_insights(department_ids: list[int] | None, limit: int = 10) -> dict:
+    """Most frequent friction points and lowest-emotion touchpoints across shared maps (2 queries)."""
+    touchpoints = Touchpoint.objects.filter(journey_map__shared_with_champion=True)
+    if department_ids is not None:
+        touchpoints = touchpoints.filter(
+            journey_map__user__employee__department_id__in=department_ids
+        )
+    friction = Counter()
+    for name in touchpoints.filter(is_friction=True).values_list("name", flat=True):
+        friction[name.strip().lower()] += 1
+    emotions = defaultdict(list)
+    for name, emotion in touchpoints.filter(emotion__isnull=False).values_list("name", "emotion"):
+        emotions[name.strip().lower()].append(emotion)
+    lowest = sorted(
+        (
+            {"name": name, "average": round(sum(v) / len(v), 2), "count": len(v)}
+            for name, v in emotions.items()
+        ),
+        key=lambda r: (r["average"], -r["count"], r["name"]),
+    )
+    return {
+        "friction": [
+            {"name": n, "count": c}
+            for n, c in sorted(friction.items(), key=lambda i: (-i[1], i[0]))[:limit]
+        ],
+        "lowest": lowest[:limit],
+    }
