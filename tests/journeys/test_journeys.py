@@ -1,0 +1,222 @@
+"""Journey maps: save/edit/complete rules, curve, exports, privacy, insights."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from accounts import permissions
+from accounts.factories import UserFactory
+from curriculum.models import LessonCompletion
+from journeys import services
+from journeys.models import JourneyMap, Touchpoint
+from people.factories import DepartmentFactory, EmployeeProfileFactory
+
+
+@pytest.fixture
+def exercise_lesson(tree):
+    lesson = tree.lessons[0]
+    lesson.body = [
+        (
+            "journey_map",
+            {
+                "scenario": "<p>Schadensmeldung</p>",
+                "phases": ["Vorher", "Während", "Nachher"],
+                "suggested_touchpoints": ["Hotline"],
+                "channels": ["App", "Telefon"],
+                "min_touchpoints": 3,
+            },
+        )
+    ]
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    return lesson
+
+
+@pytest.fixture
+def block_id(exercise_lesson):
+    return exercise_lesson.body[0].id
+
+
+@pytest.fixture
+def coach_lookup():
+    """Champion 'coach' coaches 'member' – registered like the champions app does."""
+    pairs = set()
+    original = permissions._coach_lookup
+    permissions.register_coach_lookup(lambda coach, member: (coach.pk, member.pk) in pairs)
+    yield pairs
+    permissions.register_coach_lookup(original)
+
+
+def add(client, lesson, block_id, **data):
+    payload = {
+        "phase": 0,
+        "name": "Hotline",
+        "channel": "Telefon",
+        "emotion": -2,
+        "next": lesson.url,
+        **data,
+    }
+    return client.post(f"/journeys/lessons/{lesson.pk}/{block_id}/touchpoints/", payload)
+
+
+@pytest.mark.django_db
+def test_build_edit_and_complete_a_map(client_as, learner, exercise_lesson, block_id):
+    client = client_as(learner)
+    assert add(client, exercise_lesson, block_id, is_friction="on").status_code == 302
+    add(client, exercise_lesson, block_id, phase=1, name="Formular", emotion=-1, is_friction="on")
+    journey_map = JourneyMap.objects.get(user=learner)
+    exercise = services.find_exercise(exercise_lesson.pk, block_id)
+    assert services.completion_problems(
+        journey_map, exercise
+    )  # too few, phase 3 missing, no top three
+    add(client, exercise_lesson, block_id, phase=2, name="Rechnung", emotion="", is_friction="on")
+    point = Touchpoint.objects.get(name="Rechnung")
+    assert "emotion" in " ".join(
+        services.completion_problems(journey_map, exercise)
+    ).lower() or "Emotion" in " ".join(services.completion_problems(journey_map, exercise))
+    client.post(
+        f"/journeys/touchpoints/{point.pk}/",
+        {"phase": 2, "name": "Rechnung", "channel": "App", "emotion": 1, "is_friction": "on"},
+    )
+    ids = list(journey_map.touchpoints.values_list("pk", flat=True))
+    assert not LessonCompletion.objects.filter(user=learner).exists()
+    response = client.post(f"/journeys/maps/{journey_map.pk}/top/", {"top": [str(i) for i in ids]})
+    assert response.status_code == 302
+    journey_map.refresh_from_db()
+    assert journey_map.completed_at is not None
+    assert LessonCompletion.objects.filter(user=learner, lesson=exercise_lesson).exists()
+    html = client.get(exercise_lesson.url).content.decode()
+    assert "Formular" in html and "emotion-curve" in html
+
+
+@pytest.mark.django_db
+def test_bad_input_is_rejected_with_400(
+    client_as, learner, other_learner, exercise_lesson, block_id
+):
+    client = client_as(learner)
+    assert add(client, exercise_lesson, block_id, emotion=7).status_code == 400
+    assert add(client, exercise_lesson, block_id, phase=9).status_code == 400
+    assert add(client, exercise_lesson, block_id, name="").status_code == 400
+    assert (
+        client.post(f"/journeys/lessons/{exercise_lesson.pk}/nope/touchpoints/", {}).status_code
+        == 404
+    )
+    add(client, exercise_lesson, block_id)
+    journey_map = JourneyMap.objects.get(user=learner)
+    assert (
+        client.post(
+            f"/journeys/maps/{journey_map.pk}/top/", {"top": ["1", "2", "3", "4"]}
+        ).status_code
+        == 400
+    )
+    assert client.post(f"/journeys/maps/{journey_map.pk}/top/", {"top": ["x"]}).status_code == 400
+    intruder = client_as(other_learner)
+    point = journey_map.touchpoints.get()
+    assert (
+        intruder.post(f"/journeys/touchpoints/{point.pk}/", {"name": "gehackt"}).status_code == 404
+    )
+    assert intruder.post(f"/journeys/touchpoints/{point.pk}/delete/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_emotion_curve_svg_for_a_known_map(learner, exercise_lesson, block_id):
+    journey_map = JourneyMap.objects.create(user=learner, lesson=exercise_lesson, block_id=block_id)
+    points = [
+        Touchpoint.objects.create(journey_map=journey_map, phase=0, name="A", emotion=2),
+        Touchpoint.objects.create(
+            journey_map=journey_map, phase=1, name="B <x>", emotion=-2, is_friction=True
+        ),
+        Touchpoint.objects.create(journey_map=journey_map, phase=2, name="C", emotion=0),
+    ]
+    assert services.curve_points(points, width=640, height=240) == [
+        (40.0, 40.0),
+        (320.0, 200.0),
+        (600.0, 120.0),
+    ]
+    svg = services.emotion_curve_svg(points)
+    assert 'points="40.0,40.0 320.0,200.0 600.0,120.0"' in svg
+    assert svg.count('data-friction="true"') == 1 and 'fill="#a3231d"' in svg
+    assert "B &lt;x&gt;" in svg and "<x>" not in svg
+    assert 'role="img"' in svg
+
+
+@pytest.mark.django_db
+def test_pdf_and_png_exports_are_valid_files(client_as, learner, exercise_lesson, block_id):
+    client = client_as(learner)
+    add(client, exercise_lesson, block_id)
+    journey_map = JourneyMap.objects.get(user=learner)
+    pdf = client.get(f"/journeys/maps/{journey_map.pk}/map.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    png = client.get(f"/journeys/maps/{journey_map.pk}/map.png")
+    assert Image.open(io.BytesIO(png.content)).format == "PNG"
+    assert client.get(f"/journeys/maps/{journey_map.pk}/map.exe").status_code == 404
+
+
+@pytest.mark.django_db
+def test_privacy_of_maps(client_as, learner, champion, exercise_lesson, block_id, coach_lookup):
+    journey_map = JourneyMap.objects.create(user=learner, lesson=exercise_lesson, block_id=block_id)
+    other_champion = UserFactory(roles=["Learner", "Champion"])
+    coach_lookup.add((champion.pk, learner.pk))
+    url = f"/journeys/maps/{journey_map.pk}/"
+    assert client_as(champion).get(url).status_code == 404  # not shared yet
+    client_as(learner).post(f"/journeys/maps/{journey_map.pk}/share/", {"share": "1"})
+    assert client_as(champion).get(url).status_code == 200
+    assert client_as(other_champion).get(url).status_code == 404  # another group's champion
+    assert client_as(other_champion).get(f"{url}map.pdf").status_code == 404
+    client_as(champion).post(url, {"text": "Starke Karte – was ist dein erster Schritt?"})
+    assert "Starke Karte" in client_as(learner).get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_insights_on_a_known_data_set(client_as, hr_user, learner, exercise_lesson, block_id):
+    service = DepartmentFactory(name="Service")
+    sales = DepartmentFactory(name="Vertrieb")
+    people = [EmployeeProfileFactory(department=service).user for _ in range(2)] + [
+        EmployeeProfileFactory(department=sales).user
+    ]
+    for person, shared in zip(people, [True, True, True], strict=True):
+        m = JourneyMap.objects.create(
+            user=person, lesson=exercise_lesson, block_id=block_id, shared_with_champion=shared
+        )
+        Touchpoint.objects.create(
+            journey_map=m, phase=0, name="Warteschleife", emotion=-2, is_friction=True
+        )
+        Touchpoint.objects.create(journey_map=m, phase=1, name="Rückruf", emotion=1)
+    private = JourneyMap.objects.create(user=learner, lesson=exercise_lesson, block_id=block_id)
+    Touchpoint.objects.create(
+        journey_map=private, phase=0, name="Geheim", emotion=-2, is_friction=True
+    )
+    data = services.department_insights([service.pk])
+    assert data["friction"] == [{"name": "warteschleife", "count": 2}]
+    assert data["lowest"][0] == {"name": "warteschleife", "average": -2.0, "count": 2}
+    everything = services.department_insights(None)
+    assert everything["friction"] == [{"name": "warteschleife", "count": 3}]
+    html = client_as(hr_user).get(f"/journeys/insights/?department={service.pk}").content.decode()
+    assert "warteschleife" in html and "geheim" not in html
+
+
+@pytest.mark.django_db
+def test_insights_permissions(client, client_as, learner, champion, hr_user):
+    assert client_as(learner).get("/journeys/insights/").status_code == 403
+    assert client_as(champion).get("/journeys/insights/").status_code == 403
+    manager = UserFactory()
+    EmployeeProfileFactory(manager=manager)
+    assert client_as(manager).get("/journeys/insights/").status_code == 200
+    client.logout()
+    assert client.get("/journeys/insights/").status_code == 302
+
+
+def test_completion_problem_messages_are_specific():
+    exercise = services.Exercise(None, "b", "", ["A", "B"], [], [], 2)
+
+    class FakeMap:
+        class touchpoints:  # noqa: N801
+            @staticmethod
+            def all():
+                return [Touchpoint(phase=0, name="x", emotion=None)]
+
+    problems = services.completion_problems(FakeMap, exercise)
+    assert len(problems) == 4
