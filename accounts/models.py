@@ -83,3 +83,24 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}: {self.summary}"
+
+
+class Invitation(models.Model):
+    """A personal, expiring link that lets one employee create their account."""
+
+    email = models.EmailField(_("e-mail address"))
+    token = models.CharField(max_length=64, unique=True)
+    roles = models.JSONField(default=list, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return self.email

@@ -53,6 +53,7 @@ THIRD_PARTY_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "csp",
 ]
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -78,6 +79,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.PreferredLanguageMiddleware",
+    "accounts.middleware.RequireMFAMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -140,6 +144,52 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 ALLOWED_SIGNUP_DOMAINS = env.list("ALLOWED_SIGNUP_DOMAINS", default=[])
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "CX Academy"
+# Roles that must set up two-factor authentication before using the site.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=[])
+
+# Company single sign-on via OpenID Connect, configured entirely from the environment.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"APPS": []}}
+if env("OIDC_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = [
+        {
+            "provider_id": env("OIDC_PROVIDER_ID", default="company"),
+            "name": env("OIDC_PROVIDER_NAME", default="Company SSO"),
+            "client_id": env("OIDC_CLIENT_ID"),
+            "secret": env("OIDC_CLIENT_SECRET", default=""),
+            "settings": {"server_url": env("OIDC_SERVER_URL"), "fetch_userinfo": True},
+        }
+    ]
+
+# Content Security Policy: no inline script anywhere on the site. The Wagtail admin ships inline
+# styles (and its rich-text editor needs them), so styles allow 'unsafe-inline'; scripts never do.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": [
+            "'self'",
+            "https://www.youtube-nocookie.com",
+            "https://www.youtube.com",
+            "https://player.vimeo.com",
+        ],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "de"

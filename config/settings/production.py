@@ -20,3 +20,5 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
 MIDDLEWARE = [*MIDDLEWARE]
+# HR and editors handle personal data and publish content: two-factor authentication is required.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["HR", "Editor"])

@@ -1,0 +1,67 @@
+"""Per-request account rules: the user's preferred language and required two-factor authentication."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.utils import translation
+
+from .permissions import has_role
+
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/language/", "/i18n/")
+
+
+class PreferredLanguageMiddleware:
+    """On pages without a language prefix, use the logged-in user's preferred language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        prefixed = translation.get_language_from_path(request.path_info)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not prefixed
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and user.preferred_language in dict(settings.LANGUAGES)
+            and not _is_wagtail_page_path(request.path_info)
+        ):
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = user.preferred_language
+        return self.get_response(request)
+
+
+def _is_wagtail_page_path(path: str) -> bool:
+    """Wagtail pages carry their language in the URL; app views do not."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return True
+    return match.url_name == "wagtail_serve"
+
+
+class RequireMFAMiddleware:
+    """Users in MFA_REQUIRED_ROLES must activate two-factor authentication before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        roles = settings.MFA_REQUIRED_ROLES
+        if (
+            roles
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and has_role(user, *roles)
+        ):
+            from allauth.mfa.models import Authenticator
+
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                return redirect("mfa_activate_totp")
+        return self.get_response(request)

@@ -1,0 +1,30 @@
+"""Audit role changes and invite people created by a CSV import."""
+
+from __future__ import annotations
+
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+
+from people.signals import employees_imported
+
+from . import audit, services
+from .models import User
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def audit_role_change(sender, instance, action, pk_set, **kwargs) -> None:
+    """Every change of someone's roles lands in the audit log."""
+    if action not in ("post_add", "post_remove") or not pk_set or not isinstance(instance, User):
+        return
+    from django.contrib.auth.models import Group
+
+    names = ", ".join(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
+    verb = "added" if action == "post_add" else "removed"
+    audit.record(None, "accounts.roles", f"{instance.email}: {verb} {names}", user_id=instance.pk)
+
+
+@receiver(employees_imported)
+def invite_imported_employees(sender, created_users, actor=None, **kwargs) -> None:
+    """Everyone new from a CSV import gets an invitation."""
+    for user in created_users:
+        services.invite(user.email, actor, ["Learner"])

@@ -1,0 +1,107 @@
+"""Account page, personal data download, invitations and the HR audit log."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import audit, services
+from .adapters import SESSION_KEY
+from .forms import AccountForm, InvitationForm
+from .models import AuditEntry
+from .permissions import hr_required
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """Name, preferred language, and links to password, MFA and the data download."""
+    form = AccountForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        translation.activate(user.preferred_language)
+        messages.success(request, _("Your account was saved."))
+        response = redirect("accounts:account")
+        response.set_cookie("django_language", user.preferred_language, samesite="Lax")
+        return response
+    return render(
+        request, "accounts/account.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_GET
+@login_required
+def data_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The employee's own training data as JSON or CSV."""
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(services.personal_data(request.user), ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+    elif fmt == "csv":
+        response = HttpResponse(
+            "\ufeff" + services.personal_data_csv(request.user),
+            content_type="text/csv; charset=utf-8",
+        )
+    else:
+        return HttpResponse(_("Unknown format."), status=404)
+    response["Content-Disposition"] = f'attachment; filename="meine-daten.{fmt}"'
+    return response
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest) -> HttpResponse:
+    """HR invites one person by e-mail."""
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.invite(form.cleaned_data["email"], request.user, form.cleaned_data["roles"])
+        audit.record(
+            request.user,
+            "accounts.invite",
+            f"Invitation to {form.cleaned_data['email']}",
+            roles=form.cleaned_data["roles"],
+        )
+        messages.success(request, _("Invitation sent."))
+        return redirect("accounts:invite")
+    return render(
+        request, "accounts/invite.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_GET
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Open an invitation link: remember it and continue to sign-up, or say why it cannot be used."""
+    try:
+        invitation = services.usable_invitation(token)
+    except services.InvitationError as error:
+        return render(
+            request, "accounts/invitation_invalid.html", {"message": str(error)}, status=410
+        )
+    request.session[SESSION_KEY] = invitation.token
+    return redirect(f"/accounts/signup/?email={invitation.email}")
+
+
+@require_GET
+@hr_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Sensitive HR actions: who did what, when (filter by action)."""
+    entries = AuditEntry.objects.select_related("actor")
+    action = request.GET.get("action", "")[:64]
+    if action:
+        entries = entries.filter(action=action)
+    page_obj = Paginator(entries, 50).get_page(request.GET.get("page"))
+    actions = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {"page_obj": page_obj, "actions": actions, "action": action},
+    )
