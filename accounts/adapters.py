@@ -5,17 +5,15 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
-from django import forms
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from . import services
 
 SESSION_KEY = "cx_invitation_token"
 
 
-def _session_invitation(request):
+def session_invitation(request):
     token = request.session.get(SESSION_KEY) if request is not None else None
     if not token:
         return None
@@ -31,23 +29,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         from django.conf import settings
 
-        return _session_invitation(request) is not None or bool(settings.ALLOWED_SIGNUP_DOMAINS)
-
-    def clean_email(self, email: str) -> str:
-        email = super().clean_email(email)
-        invitation = _session_invitation(self.request)
-        if invitation is not None:
-            if invitation.email != email.lower():
-                raise forms.ValidationError(
-                    _("Please use the e-mail address your invitation was sent to.")
-                )
-        elif not services.email_domain_allowed(email):
-            raise forms.ValidationError(_("Sign-up is only open to company e-mail addresses."))
-        return email
+        return session_invitation(request) is not None or bool(settings.ALLOWED_SIGNUP_DOMAINS)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
-        invitation = _session_invitation(request)
+        invitation = session_invitation(request)
         if invitation is not None and commit:
             invitation.accepted_at = timezone.now()
             invitation.save(update_fields=["accepted_at"])

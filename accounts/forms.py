@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from allauth.account.forms import SignupForm
+from allauth.core import context
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,4 +35,23 @@ class InvitationForm(forms.Form):
         email = self.cleaned_data["email"].lower()
         if User.objects.filter(email=email).exclude(password__startswith="!").exists():
             raise forms.ValidationError(_("This person already has an account."))
+        return email
+
+
+class CompanySignupForm(SignupForm):
+    """Sign-up only with the invited address or an address from an allowed company domain."""
+
+    def clean_email(self):
+        from . import services
+        from .adapters import session_invitation
+
+        email = super().clean_email()
+        invitation = session_invitation(context.request)
+        if invitation is not None:
+            if invitation.email != email.lower():
+                raise forms.ValidationError(
+                    _("Please use the e-mail address your invitation was sent to.")
+                )
+        elif not services.email_domain_allowed(email):
+            raise forms.ValidationError(_("Sign-up is only open to company e-mail addresses."))
         return email

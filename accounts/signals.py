@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from allauth.account.signals import user_signed_up
+
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
 from people.signals import employees_imported
 
 from . import audit, services
-from .models import User
+from .models import Invitation, User
 
 
 @receiver(m2m_changed, sender=User.groups.through)
@@ -28,3 +30,14 @@ def invite_imported_employees(sender, created_users, actor=None, **kwargs) -> No
     """Everyone new from a CSV import gets an invitation."""
     for user in created_users:
         services.invite(user.email, actor, ["Learner"])
+
+
+@receiver(user_signed_up)
+def verify_invited_email(sender, request, user, **kwargs) -> None:
+    """Whoever signed up through their invitation link has proven their e-mail address."""
+    from allauth.account.models import EmailAddress
+
+    if Invitation.objects.filter(email=user.email.lower(), accepted_at__isnull=False).exists():
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email.lower(), defaults={"verified": True, "primary": True}
+        )

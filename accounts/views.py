@@ -87,6 +87,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             request, "accounts/invitation_invalid.html", {"message": str(error)}, status=410
         )
     request.session[SESSION_KEY] = invitation.token
+    request.session["account_verified_email"] = (
+        invitation.email
+    )  # allauth: the link proved the address
     return redirect(f"/accounts/signup/?email={invitation.email}")
 
 

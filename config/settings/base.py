@@ -141,6 +141,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.CompanySignupForm"}
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 ALLOWED_SIGNUP_DOMAINS = env.list("ALLOWED_SIGNUP_DOMAINS", default=[])
@@ -162,7 +163,11 @@ if env("OIDC_CLIENT_ID", default=""):
             "name": env("OIDC_PROVIDER_NAME", default="Company SSO"),
             "client_id": env("OIDC_CLIENT_ID"),
             "secret": env("OIDC_CLIENT_SECRET", default=""),
-            "settings": {"server_url": env("OIDC_SERVER_URL"), "fetch_userinfo": True},
+            "settings": {
+                "server_url": env("OIDC_SERVER_URL"),
+                "fetch_userinfo": True,
+                "email_authentication": True,
+            },
         }
     ]
 

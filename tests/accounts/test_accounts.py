@@ -1,0 +1,253 @@
+"""Invitations, domain sign-up, required MFA, company SSO, personal data, audit, CSP."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import responses
+
+from django.core import mail
+from django.utils import timezone
+
+from accounts import services
+from accounts.factories import UserFactory
+from accounts.models import AuditEntry, Invitation, User
+
+SIGNUP = {"password1": "Kundenfokus-2026!", "password2": "Kundenfokus-2026!"}
+
+
+@pytest.mark.django_db
+def test_invitation_lets_exactly_one_person_sign_up_once(client, client_as, hr_user, home_page):
+    response = client_as(hr_user).post(
+        "/account/invite/", {"email": "neu@firma.example", "roles": ["Learner", "Champion"]}
+    )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert invitation.token in mail.outbox[0].body
+    assert AuditEntry.objects.filter(action="accounts.invite").exists()
+    client.logout()
+    assert client.get(f"/account/invite/{invitation.token}/").status_code == 302
+    wrong = client.post("/accounts/signup/", {"email": "jemand@firma.example", **SIGNUP})
+    assert "Einladung" in wrong.content.decode() or "invitation" in wrong.content.decode()
+    response = client.post("/accounts/signup/", {"email": "neu@firma.example", **SIGNUP})
+    assert response.status_code == 302
+    user = User.objects.get(email="neu@firma.example")
+    assert set(user.groups.values_list("name", flat=True)) == {"Learner", "Champion"}
+    assert user.emailaddress_set.get().verified
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None
+    client.logout()
+    reused = client.get(f"/account/invite/{invitation.token}/")
+    assert reused.status_code == 410 and "bereits" in reused.content.decode()
+
+
+@pytest.mark.django_db
+def test_expired_invitation_is_refused(client, home_page):
+    invitation = Invitation.objects.create(
+        email="alt@firma.example",
+        token="t0ken",
+        expires_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    response = client.get(f"/account/invite/{invitation.token}/")
+    assert response.status_code == 410
+    assert "abgelaufen" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_public_sign_up_is_closed_without_invitation(client, home_page, settings):
+    settings.ALLOWED_SIGNUP_DOMAINS = []
+    response = client.post("/accounts/signup/", {"email": "fremd@example.com", **SIGNUP})
+    assert not User.objects.filter(email="fremd@example.com").exists()
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.django_db
+def test_company_domain_may_sign_up(client, home_page, settings):
+    settings.ALLOWED_SIGNUP_DOMAINS = ["firma.example"]
+    client.post("/accounts/signup/", {"email": "fremd@example.com", **SIGNUP})
+    assert not User.objects.filter(email="fremd@example.com").exists()
+    client.post("/accounts/signup/", {"email": "kollegin@firma.example", **SIGNUP})
+    assert User.objects.filter(email="kollegin@firma.example").exists()
+
+
+@pytest.mark.django_db
+def test_csv_imported_people_are_invited(org_with_hr=None):
+    from people.factories import DepartmentFactory, LocationFactory
+    from people.importing import apply_import, preview_import
+    from people.models import EmployeeProfile
+    from people.signals import employees_imported
+
+    DepartmentFactory(name="Service")
+    LocationFactory(name="Hamburg")
+    created = apply_import(
+        preview_import(
+            b"email,first_name,last_name,department,location\nx@firma.example,X,Y,Service,Hamburg\n"
+        )
+    )
+    employees_imported.send(sender=EmployeeProfile, created_users=created)
+    assert Invitation.objects.filter(email="x@firma.example").exists()
+    assert mail.outbox and mail.outbox[0].to == ["x@firma.example"]
+
+
+@pytest.mark.django_db
+def test_mfa_is_required_for_hr_when_configured(client_as, hr_user, learner, home_page, settings):
+    from allauth.mfa.models import Authenticator
+
+    settings.MFA_REQUIRED_ROLES = ["HR"]
+    response = client_as(hr_user).get("/reports/")
+    assert response.status_code == 302 and "/accounts/2fa/totp/activate" in response["Location"]
+    assert client_as(learner).get("/").status_code == 200
+    # enrol TOTP through allauth's own form, after a real (recent) log-in
+    client = client_as(learner)
+    client.logout()
+    client.post("/accounts/login/", {"login": hr_user.email, "password": "correct-horse-42"})
+    client.post("/accounts/reauthenticate/", {"password": "correct-horse-42"})
+    page = client.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200
+    secret = page.context["form"].secret
+    import time
+
+    from allauth.mfa.totp.internal.auth import hotp_value
+
+    code = f"{hotp_value(secret, int(time.time()) // 30):06d}"
+    enrol = client.post("/accounts/2fa/totp/activate/", {"code": code})
+    assert enrol.status_code == 302, enrol.content.decode()[:500]
+    assert Authenticator.objects.filter(user=hr_user, type=Authenticator.Type.TOTP).exists()
+    assert client.get("/reports/").status_code == 200
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_company_sso_logs_in_an_existing_user_by_verified_email(client, home_page, settings):
+    server = "https://idp.firma.example"
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "firma",
+                    "name": "Firmen-Login",
+                    "client_id": "cx",
+                    "secret": "s3cret",
+                    "settings": {
+                        "server_url": server,
+                        "fetch_userinfo": True,
+                        "email_authentication": True,
+                    },
+                }
+            ]
+        }
+    }
+    existing = UserFactory(email="lena.sso@firma.example")
+    responses.get(
+        f"{server}/.well-known/openid-configuration",
+        json={
+            "issuer": server,
+            "authorization_endpoint": f"{server}/authorize",
+            "token_endpoint": f"{server}/token",
+            "userinfo_endpoint": f"{server}/userinfo",
+            "jwks_uri": f"{server}/jwks",
+        },
+    )
+    responses.post(
+        f"{server}/token", json={"access_token": "at", "token_type": "Bearer", "expires_in": 300}
+    )
+    responses.get(
+        f"{server}/userinfo",
+        json={
+            "sub": "42",
+            "email": "lena.sso@firma.example",
+            "email_verified": True,
+            "given_name": "Lena",
+            "family_name": "SSO",
+        },
+    )
+    login_page = client.get("/accounts/login/").content.decode()
+    assert "Firmen-Login" in login_page
+    start = client.post("/accounts/oidc/firma/login/")
+    assert start.status_code == 302 and start["Location"].startswith(f"{server}/authorize")
+    state = parse_qs(urlparse(start["Location"]).query)["state"][0]
+    callback = client.get("/accounts/oidc/firma/login/callback/", {"code": "abc", "state": state})
+    assert callback.status_code == 302, callback.content.decode()[:800]
+    assert int(client.session["_auth_user_id"]) == existing.pk
+
+
+@pytest.mark.django_db
+def test_sso_button_hidden_when_not_configured(client, home_page, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+    assert "/accounts/oidc/" not in client.get("/accounts/login/").content.decode()
+
+
+@pytest.mark.django_db
+def test_personal_data_download_contains_only_my_data(client_as, learner, other_learner, tree):
+    from curriculum import services as progress
+
+    progress.complete_lesson(learner, tree.lessons[0])
+    progress.complete_lesson(other_learner, tree.lessons[1])
+    data = json.loads(client_as(learner).get("/account/data.json").content)
+    assert data["user"]["email"] == learner.email
+    assert [row["lesson"] for row in data["lessons"]] == [tree.lessons[0].title]
+    csv_text = client_as(learner).get("/account/data.csv").content.decode("utf-8-sig")
+    assert tree.lessons[0].title in csv_text and tree.lessons[1].title not in csv_text
+    assert client_as(learner).get("/account/data.exe").status_code == 404
+
+
+@pytest.mark.django_db
+def test_account_page_sets_the_preferred_language(client_as, learner, home_page):
+    client = client_as(learner)
+    response = client.post(
+        "/account/", {"first_name": "Lena", "last_name": "L", "preferred_language": "en"}
+    )
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.preferred_language == "en"
+    client.cookies.pop("django_language", None)
+    assert 'lang="en"' in client.get("/account/").content.decode()
+    assert client.post("/account/", {"preferred_language": "xx"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_role_changes_are_audited_and_visible_to_hr(client_as, hr_user, learner):
+    from django.contrib.auth.models import Group
+
+    learner.groups.add(Group.objects.get(name="Champion"))
+    entry = AuditEntry.objects.filter(
+        action="accounts.roles", summary__contains=learner.email
+    ).latest("created_at")
+    assert "Champion" in entry.summary
+    html = client_as(hr_user).get("/account/audit/?action=accounts.roles").content.decode()
+    assert learner.email in html
+
+
+@pytest.mark.django_db
+def test_security_headers_and_csp_without_inline_script(client, home_page):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in policy
+        and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert not re.search(r"<script>(?!\s*</script>)", response.content.decode())
+
+
+@pytest.mark.django_db
+def test_login_rate_limit_gives_a_clear_message(client, home_page, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "2/5m/ip"}
+    UserFactory(email="vergesslich@firma.example")
+    for _ in range(3):
+        response = client.post(
+            "/accounts/login/", {"login": "vergesslich@firma.example", "password": "falsch"}
+        )
+    text = response.content.decode()
+    assert response.status_code in (200, 429)
+    assert "zu viele" in text.lower() or "too many" in text.lower()
+
+
+def test_invitation_usable_rules():
+    assert services.INVITATION_DAYS == 14

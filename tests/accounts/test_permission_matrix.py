@@ -1,0 +1,211 @@
+"""Every URL pattern of the project, tried as anonymous, learner, champion, HR and editor.
+
+The list of patterns comes from the URL resolver, so a new view that is missing from EXPECTED
+fails this test. Wagtail's own admin/documents views, allauth's views and the Wagtail page
+catch-all are tested by their projects and by the page tests, and are skipped by prefix."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from champions.models import (
+    ActionItem,
+    ChampionProfile,
+    ChampionStatus,
+    CoachingGroup,
+    CoachingSession,
+    Membership,
+)
+from curriculum import services as progress
+from journeys.models import JourneyMap
+from quizzes import services as quiz_services
+from quizzes.factories import QuestionFactory, QuizFactory
+
+SKIPPED_PREFIXES = ("admin/", "documents/", "accounts/", "^static/", "media/")
+ROLES = ("anonymous", "learner", "champion", "hr", "editor")
+
+LOGIN, OK, FORBIDDEN, MISSING, NOT_ALLOWED, GONE = 302, 200, 403, 404, 405, 410
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def logged_in(status, anonymous=LOGIN):
+    return {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], status)}
+
+
+def only(roles, status=OK, others=FORBIDDEN):
+    return {"anonymous": LOGIN, **{r: (status if r in roles else others) for r in ROLES[1:]}}
+
+
+def owner(status=OK, others=MISSING):
+    """Object belongs to the learner."""
+    return {"anonymous": LOGIN, "learner": status, **dict.fromkeys(ROLES[2:], others)}
+
+
+# url name -> (kwargs builder name, {role: expected GET status})
+EXPECTED = {
+    "switch_language": (None, everyone(NOT_ALLOWED)),
+    "accounts:account": (None, logged_in(OK)),
+    "accounts:data_download": ("fmt_json", logged_in(OK)),
+    "accounts:invite": (None, only({"hr"})),
+    "accounts:accept_invitation": ("bad_token", everyone(GONE)),
+    "accounts:audit_log": (None, only({"hr"})),
+    "quizzes:start": ("quiz", everyone(NOT_ALLOWED)),
+    "quizzes:history": ("quiz", logged_in(OK)),
+    "quizzes:statistics": ("quiz", only({"hr", "editor"})),
+    "quizzes:attempt": ("attempt", owner()),
+    "quizzes:save": ("attempt", everyone(NOT_ALLOWED)),
+    "quizzes:submit": ("attempt", everyone(NOT_ALLOWED)),
+    "quizzes:result": (
+        "attempt",
+        owner(status=302),
+    ),  # open attempt: result redirects to the questions
+    "journeys:add_touchpoint": ("exercise", everyone(NOT_ALLOWED)),
+    "journeys:edit_touchpoint": ("touchpoint", everyone(NOT_ALLOWED)),
+    "journeys:delete_touchpoint": ("touchpoint", everyone(NOT_ALLOWED)),
+    "journeys:map": ("journey_map", owner()),  # not shared: even the learner's champion gets 404
+    "journeys:top_three": ("journey_map", everyone(NOT_ALLOWED)),
+    "journeys:share": ("journey_map", everyone(NOT_ALLOWED)),
+    "journeys:download": ("journey_map_pdf", owner()),
+    "journeys:insights": (None, only({"hr"})),
+    "champions:directory": (None, logged_in(OK)),
+    "champions:apply": (
+        None,
+        {**logged_in(OK), "champion": 302},
+    ),  # a champion already has a profile
+    "champions:nominate": ("learner_user", logged_in(MISSING)),  # only the nominee's manager
+    "champions:profile": (None, {**logged_in(MISSING), "champion": OK}),
+    "champions:dashboard": (None, only({"champion"})),
+    "champions:nudge": ("learner_user", everyone(NOT_ALLOWED)),
+    "champions:manage": (None, only({"hr"})),
+    "champions:set_status": ("champion_profile", everyone(NOT_ALLOWED)),
+    "champions:create_group": (None, everyone(NOT_ALLOWED)),
+    "champions:auto_assign": (None, everyone(NOT_ALLOWED)),
+    "champions:group": ("group", only({"champion", "hr"}, others=MISSING)),
+    "champions:log_session": ("group", only({"champion", "hr"}, others=MISSING)),
+    "champions:complete_action_item": ("action_item", everyone(NOT_ALLOWED)),
+    "people:employees": (None, only({"hr"})),
+    "people:import": (None, only({"hr"})),
+    "people:import_apply": (None, only({"hr"}, status=NOT_ALLOWED)),
+    "assignments:rules": (None, only({"hr"})),
+    "reports:dashboard": (None, only({"hr"})),
+    "reports:people": ("dimension", only({"hr"})),
+    "reports:export": ("dimension_csv", only({"hr"})),
+    "curriculum:start_course": ("course", everyone(NOT_ALLOWED)),
+    "curriculum:mark_lesson_done": ("lesson", everyone(NOT_ALLOWED)),
+    "curriculum:save_reflection": ("reflection", everyone(NOT_ALLOWED)),
+    "curriculum:search": (None, logged_in(OK)),
+    "curriculum:download_certificate": ("certificate", owner()),
+    "curriculum:verify_certificate": ("certificate", everyone(OK)),
+}
+
+
+def project_url_names() -> set[str]:
+    """Every named URL pattern outside the skipped third-party prefixes."""
+    names = set()
+
+    def walk(patterns, prefix="", namespace=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(SKIPPED_PREFIXES) or "wagtail" in str(
+                getattr(pattern, "urlconf_name", "")
+            ):
+                continue
+            if isinstance(pattern, URLResolver):
+                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, route, ns)
+            elif (
+                isinstance(pattern, URLPattern) and pattern.name and pattern.name != "wagtail_serve"
+            ):
+                names.add(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_project_url_is_in_the_matrix():
+    assert project_url_names() == set(EXPECTED), "update EXPECTED for new or removed views"
+
+
+@pytest.fixture
+def world(tree, learner, champion, hr_user, editor):
+    """One object of each kind, owned by the learner, who is in the champion's group."""
+    quiz = QuizFactory()
+    QuestionFactory(quiz=quiz)
+    attempt = quiz_services.start_attempt(learner, quiz)
+    for lesson in tree.lessons:
+        progress.complete_lesson(learner, lesson)
+    certificate = learner.certificates.get()
+    lesson = tree.lessons[0]
+    lesson.body = [
+        (
+            "journey_map",
+            {
+                "scenario": "<p>x</p>",
+                "phases": ["A"],
+                "channels": ["App"],
+                "suggested_touchpoints": [],
+                "min_touchpoints": 1,
+            },
+        ),
+        ("reflection", {"prompt": "?"}),
+    ]
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    journey_map = JourneyMap.objects.create(user=learner, lesson=lesson, block_id=lesson.body[0].id)
+    touchpoint = journey_map.touchpoints.create(phase=0, name="Hotline", emotion=-1)
+    profile = ChampionProfile.objects.create(user=champion, status=ChampionStatus.ACTIVE)
+    group = CoachingGroup.objects.create(
+        name="G", champion=profile, start_date=datetime.date(2026, 1, 1)
+    )
+    Membership.objects.create(group=group, user=learner)
+    session = CoachingSession.objects.create(
+        group=group, held_on=datetime.date(2026, 1, 2), topic="T"
+    )
+    item = ActionItem.objects.create(
+        session=session, owner=learner, description="x", due_date=datetime.date(2026, 2, 1)
+    )
+    kwargs = {
+        "fmt_json": {"fmt": "json"},
+        "bad_token": {"token": "does-not-exist"},
+        "quiz": {"quiz_id": quiz.pk},
+        "attempt": {"attempt_id": attempt.pk},
+        "exercise": {"lesson_id": lesson.pk, "block_id": lesson.body[0].id},
+        "touchpoint": {"touchpoint_id": touchpoint.pk},
+        "journey_map": {"map_id": journey_map.pk},
+        "journey_map_pdf": {"map_id": journey_map.pk, "fmt": "pdf"},
+        "learner_user": {"user_id": learner.pk},
+        "champion_profile": {"profile_id": profile.pk},
+        "group": {"group_id": group.pk},
+        "action_item": {"item_id": item.pk},
+        "dimension": {"dimension": "course"},
+        "dimension_csv": {"dimension": "course", "fmt": "csv"},
+        "course": {"course_id": tree.course.pk},
+        "lesson": {"lesson_id": lesson.pk},
+        "reflection": {"lesson_id": lesson.pk, "block_id": lesson.body[1].id},
+        "certificate": {"code": certificate.code},
+    }
+    users = {"learner": learner, "champion": champion, "hr": hr_user, "editor": editor}
+    return kwargs, users
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", sorted(EXPECTED))
+def test_permission_matrix(client, world, url_name):
+    from django.urls import reverse
+
+    kwargs_by_key, users = world
+    key, expected = EXPECTED[url_name]
+    url = reverse(url_name, kwargs=kwargs_by_key[key] if key else None)
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(users[role])
+        status = client.get(url).status_code
+        assert status == expected[role], f"{url_name} as {role}: {status} != {expected[role]}"
