@@ -9,6 +9,7 @@ from wagtail.models import Locale
 
 from accounts.models import User
 from curriculum.models import CoursePage, LearningPathPage
+from home.forms import id_safe_formfield
 from people.models import Department, Location, StaffRole
 
 from .models import AssignmentRule, TargetKind
@@ -18,6 +19,7 @@ class AssignmentRuleForm(forms.ModelForm):
     """Assign a course or a learning path to a target group with a due date."""
 
     class Meta:
+        formfield_callback = id_safe_formfield
         model = AssignmentRule
         fields = [
             "course",

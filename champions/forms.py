@@ -6,6 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from home.forms import IdChoiceField, id_safe_formfield
 from people.models import Department, Location
 
 from .models import FOCUS_AREAS, ChampionProfile, CoachingGroup
@@ -51,10 +52,8 @@ class NominationForm(forms.Form):
 
 
 class DirectoryFilterForm(forms.Form):
-    location = forms.ModelChoiceField(Location.objects.all(), required=False, label=_("Location"))
-    department = forms.ModelChoiceField(
-        Department.objects.all(), required=False, label=_("Department")
-    )
+    location = IdChoiceField(Location.objects.all(), required=False, label=_("Location"))
+    department = IdChoiceField(Department.objects.all(), required=False, label=_("Department"))
     focus = forms.ChoiceField(
         choices=[("", "—"), *FOCUS_AREAS], required=False, label=_("Focus area")
     )
@@ -62,6 +61,7 @@ class DirectoryFilterForm(forms.Form):
 
 class GroupForm(forms.ModelForm):
     class Meta:
+        formfield_callback = id_safe_formfield
         model = CoachingGroup
         fields = ["name", "champion", "co_champion", "focus", "start_date"]
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"})}

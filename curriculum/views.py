@@ -118,7 +118,8 @@ def verify_certificate(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     """Find courses and lessons by word in the current language."""
-    query = request.GET.get("q", "").strip()[:200]
+    # Control characters (a NUL byte ends the search backend's query string) are dropped.
+    query = "".join(c for c in request.GET.get("q", "") if c.isprintable()).strip()[:200]
     results = Page.objects.none()
     if query:
         locale = Locale.objects.filter(language_code=get_language()).first() or Locale.get_default()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can_view_insights, can_view_journey_map, is_hr, role_required
+from home.forms import is_valid_id
 from people.models import Department
 from people.services import department_with_children
 
@@ -93,7 +94,7 @@ def choose_top_three(request: HttpRequest, map_id: int) -> HttpResponse:
     journey_map = get_object_or_404(JourneyMap, pk=map_id, user=request.user)
     exercise = _exercise_of(journey_map)
     raw = request.POST.getlist("top")
-    if not all(value.isdigit() for value in raw):
+    if not all(is_valid_id(value) for value in raw):
         return HttpResponse(_("Invalid choice."), status=400)
     try:
         services.set_top_three(journey_map, [int(v) for v in raw])

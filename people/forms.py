@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from home.forms import IdChoiceField
+
 from .importing import MAX_IMPORT_BYTES
 from .models import Department, Location, StaffRole
 
@@ -30,10 +32,8 @@ class EmployeeFilterForm(forms.Form):
     """Filters of the employee list."""
 
     q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
-    department = forms.ModelChoiceField(
-        Department.objects.all(), required=False, label=_("Department")
-    )
-    location = forms.ModelChoiceField(Location.objects.all(), required=False, label=_("Location"))
+    department = IdChoiceField(Department.objects.all(), required=False, label=_("Department"))
+    location = IdChoiceField(Location.objects.all(), required=False, label=_("Location"))
     staff_role = forms.ChoiceField(
         choices=[("", "—"), *StaffRole.choices], required=False, label=_("Staff role")
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from curriculum.models import CoursePage
+from home.forms import IdChoiceField
 from people.models import Department, Location, StaffRole, Team
 
 from .services import ReportFilters
@@ -16,17 +17,13 @@ from .services import ReportFilters
 class ReportFilterForm(forms.Form):
     """Narrow the dashboard by organisation, course and due dates."""
 
-    department = forms.ModelChoiceField(
-        Department.objects.all(), required=False, label=_("Department")
-    )
-    location = forms.ModelChoiceField(Location.objects.all(), required=False, label=_("Location"))
-    team = forms.ModelChoiceField(
-        Team.objects.select_related("department"), required=False, label=_("Team")
-    )
+    department = IdChoiceField(Department.objects.all(), required=False, label=_("Department"))
+    location = IdChoiceField(Location.objects.all(), required=False, label=_("Location"))
+    team = IdChoiceField(Team.objects.select_related("department"), required=False, label=_("Team"))
     staff_role = forms.ChoiceField(
         choices=[("", "—"), *StaffRole.choices], required=False, label=_("Staff role")
     )
-    course = forms.ModelChoiceField(CoursePage.objects.none(), required=False, label=_("Course"))
+    course = IdChoiceField(CoursePage.objects.none(), required=False, label=_("Course"))
     due_from = forms.DateField(
         required=False, label=_("Due from"), widget=forms.DateInput(attrs={"type": "date"})
     )

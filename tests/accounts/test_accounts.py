@@ -75,22 +75,19 @@ def test_company_domain_may_sign_up(client, home_page, settings):
 
 
 @pytest.mark.django_db
-def test_csv_imported_people_are_invited(org_with_hr=None):
+def test_csv_imported_people_are_invited(client_as, hr_user, home_page):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from people.factories import DepartmentFactory, LocationFactory
-    from people.importing import apply_import, preview_import
-    from people.models import EmployeeProfile
-    from people.signals import employees_imported
 
     DepartmentFactory(name="Service")
     LocationFactory(name="Hamburg")
-    created = apply_import(
-        preview_import(
-            b"email,first_name,last_name,department,location\nx@firma.example,X,Y,Service,Hamburg\n"
-        )
-    )
-    employees_imported.send(sender=EmployeeProfile, created_users=created)
+    client = client_as(hr_user)
+    csv = b"email,first_name,last_name,department,location\nx@firma.example,X,Y,Service,Hamburg\n"
+    client.post("/people/import/", {"file": SimpleUploadedFile("staff.csv", csv)})
+    client.post("/people/import/apply/")
     assert Invitation.objects.filter(email="x@firma.example").exists()
-    assert mail.outbox and mail.outbox[0].to == ["x@firma.example"]
+    assert [m.to for m in mail.outbox] == [["x@firma.example"]]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,57 @@
+"""Form fields shared by the apps' forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+
+# Primary keys are 64-bit integers; a larger number in a request must not reach the database,
+# where SQLite raises OverflowError and PostgreSQL a DataError instead of "no such object".
+MAX_ID = 2**63 - 1
+
+
+def _out_of_range(value: Any) -> bool:
+    try:
+        return abs(int(str(value).strip())) > MAX_ID
+    except ValueError:
+        return False  # not a number: the field reports it as an invalid choice itself
+
+
+def is_valid_id(value: str) -> bool:
+    """Whether a raw request value can be a primary key (digits within the 64-bit range)."""
+    return value.isdigit() and int(value) <= MAX_ID
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A `ModelChoiceField` that treats an out-of-range id as an invalid choice."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and _out_of_range(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A `ModelMultipleChoiceField` that treats out-of-range ids as invalid choices."""
+
+    def _check_values(self, value: Any) -> Any:
+        for item in value or ():
+            if _out_of_range(item):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)
+
+
+def id_safe_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """`formfield_callback` for model forms: relations get the out-of-range-safe fields."""
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", IdMultipleChoiceField)
+    elif isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", IdChoiceField)
+    return db_field.formfield(**kwargs)

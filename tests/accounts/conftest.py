@@ -1,0 +1,82 @@
+"""Fixtures for the permission-matrix and bad-input tests."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from champions.models import (
+    ActionItem,
+    ChampionProfile,
+    ChampionStatus,
+    CoachingGroup,
+    CoachingSession,
+    Membership,
+)
+from curriculum import services as progress
+from journeys.models import JourneyMap
+from quizzes import services as quiz_services
+from quizzes.factories import QuestionFactory, QuizFactory
+
+
+@pytest.fixture
+def world(tree, learner, champion, hr_user, editor):
+    """One object of each kind, owned by the learner, who is in the champion's group."""
+    quiz = QuizFactory()
+    QuestionFactory(quiz=quiz)
+    attempt = quiz_services.start_attempt(learner, quiz)
+    for lesson in tree.lessons:
+        progress.complete_lesson(learner, lesson)
+    certificate = learner.certificates.get()
+    lesson = tree.lessons[0]
+    lesson.body = [
+        (
+            "journey_map",
+            {
+                "scenario": "<p>x</p>",
+                "phases": ["A"],
+                "channels": ["App"],
+                "suggested_touchpoints": [],
+                "min_touchpoints": 1,
+            },
+        ),
+        ("reflection", {"prompt": "?"}),
+    ]
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    journey_map = JourneyMap.objects.create(user=learner, lesson=lesson, block_id=lesson.body[0].id)
+    touchpoint = journey_map.touchpoints.create(phase=0, name="Hotline", emotion=-1)
+    profile = ChampionProfile.objects.create(user=champion, status=ChampionStatus.ACTIVE)
+    group = CoachingGroup.objects.create(
+        name="G", champion=profile, start_date=datetime.date(2026, 1, 1)
+    )
+    Membership.objects.create(group=group, user=learner)
+    session = CoachingSession.objects.create(
+        group=group, held_on=datetime.date(2026, 1, 2), topic="T"
+    )
+    item = ActionItem.objects.create(
+        session=session, owner=learner, description="x", due_date=datetime.date(2026, 2, 1)
+    )
+    kwargs = {
+        "fmt_json": {"fmt": "json"},
+        "bad_token": {"token": "does-not-exist"},
+        "quiz": {"quiz_id": quiz.pk},
+        "attempt": {"attempt_id": attempt.pk},
+        "exercise": {"lesson_id": lesson.pk, "block_id": lesson.body[0].id},
+        "touchpoint": {"touchpoint_id": touchpoint.pk},
+        "journey_map": {"map_id": journey_map.pk},
+        "journey_map_pdf": {"map_id": journey_map.pk, "fmt": "pdf"},
+        "learner_user": {"user_id": learner.pk},
+        "champion_profile": {"profile_id": profile.pk},
+        "group": {"group_id": group.pk},
+        "action_item": {"item_id": item.pk},
+        "dimension": {"dimension": "course"},
+        "dimension_csv": {"dimension": "course", "fmt": "csv"},
+        "course": {"course_id": tree.course.pk},
+        "lesson": {"lesson_id": lesson.pk},
+        "reflection": {"lesson_id": lesson.pk, "block_id": lesson.body[1].id},
+        "certificate": {"code": certificate.code},
+    }
+    users = {"learner": learner, "champion": champion, "hr": hr_user, "editor": editor}
+    return kwargs, users
