@@ -98,11 +98,13 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Sensitive HR actions: who did what, when (filter by action)."""
     entries = AuditEntry.objects.select_related("actor")
-    action = request.GET.get("action", "")[:64]
-    if action:
+    actions = list(AuditEntry.objects.order_by().values_list("action", flat=True).distinct())
+    action = request.GET.get("action", "")
+    if action in actions:
         entries = entries.filter(action=action)
+    else:
+        action = ""
     page_obj = Paginator(entries, 50).get_page(request.GET.get("page"))
-    actions = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
     return render(
         request,
         "accounts/audit_log.html",

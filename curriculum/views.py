@@ -16,9 +16,8 @@ from wagtail.models import Locale, Page
 
 from . import services
 from .certificates import certificate_pdf
+from .forms import ReflectionForm
 from .models import Certificate, CoursePage, LessonPage, ReflectionAnswer
-
-REFLECTION_MAX_LENGTH = 5000
 
 
 def _live_page(model, page_id: int):
@@ -67,12 +66,10 @@ def save_reflection(request: HttpRequest, lesson_id: int, block_id: str) -> Http
     lesson = _live_page(LessonPage, lesson_id)
     if not any(b.id == block_id and b.block_type == "reflection" for b in lesson.body):
         raise Http404
-    text = request.POST.get("text", "").strip()
-    if len(text) > REFLECTION_MAX_LENGTH:
-        return HttpResponseBadRequest(
-            _("Your answer is too long (at most %(max)d characters).")
-            % {"max": REFLECTION_MAX_LENGTH}
-        )
+    form = ReflectionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(" ".join(form.errors["text"]))
+    text = form.cleaned_data["text"]
     original = services.original(lesson)
     if text:
         ReflectionAnswer.objects.update_or_create(

@@ -108,3 +108,5 @@ def test_reflection_is_saved_and_private(client_as, learner, other_learner, tree
         f"/learning/lessons/{lesson.pk}/reflections/{block_id}/", {"text": "x" * 6000}
     )
     assert too_long.status_code == 400
+    assert "5000" in too_long.content.decode()  # says what the limit is
+    assert ReflectionAnswer.objects.get(user=learner).text == "Mein geheimer Gedanke"  # kept
