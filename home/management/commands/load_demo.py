@@ -4,10 +4,18 @@ Idempotent: every loader finds what exists by a natural key and only adds what i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import import_module
+
+from modelsearch import index
+from modelsearch.signal_handlers import post_save_signal_handler
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db.models.signals import post_save
+
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from accounts.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS
 
@@ -32,14 +40,31 @@ class Command(BaseCommand):
 
     def handle(self, *args, quiet: bool = False, **options):
         out = _Silent() if quiet else self.stdout
-        for module_name in DEMO_LOADERS:
-            module = import_module(module_name)
-            if hasattr(module, "load"):
-                module.load(out)
-        call_command("update_index", verbosity=0)
+        with indexing_once_at_the_end():
+            for module_name in DEMO_LOADERS:
+                module = import_module(module_name)
+                if hasattr(module, "load"):
+                    module.load(out)
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Demo content ready."))
             self.stdout.write(login_summary())
+
+
+@contextmanager
+def indexing_once_at_the_end() -> Iterator[None]:
+    """Skip the search and reference indexing Wagtail does on every save (pages are saved
+    several times while built); rebuild both indexes once when the loaders are done."""
+    models = [m for m in index.get_indexed_models() if getattr(m, "search_auto_update", True)]
+    for model in models:
+        post_save.disconnect(post_save_signal_handler, sender=model)
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        for model in models:
+            post_save.connect(post_save_signal_handler, sender=model)
+    call_command("update_index", verbosity=0)
+    call_command("rebuild_references_index", verbosity=0)
 
 
 def login_summary() -> str:
