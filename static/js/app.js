@@ -10,3 +10,40 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Progress feedback while the server works: forms and download links with `data-busy` show
+// their text in the #busy-status live region; a busy form is not submitted twice.
+(() => {
+  const announce = (text) => {
+    const status = document.getElementById("busy-status");
+    if (status && text) {
+      status.textContent = text;
+      status.classList.add("is-visible");
+    }
+  };
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.hasAttribute("data-busy")) return;
+    if (form.dataset.submitting === "true") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "true";
+    const button = event.submitter || form.querySelector("[type=submit]");
+    if (button) button.setAttribute("aria-busy", "true");
+    announce(form.dataset.busy);
+  });
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-busy]");
+    if (link) announce(link.dataset.busy);
+  });
+  // Coming back with the browser's back button shows the page as it was: reset the busy state.
+  window.addEventListener("pageshow", () => {
+    document.querySelectorAll("form[data-submitting]").forEach((form) => {
+      delete form.dataset.submitting;
+    });
+    document.querySelectorAll("[aria-busy=true]").forEach((el) => el.removeAttribute("aria-busy"));
+    const status = document.getElementById("busy-status");
+    if (status) status.classList.remove("is-visible");
+  });
+})();

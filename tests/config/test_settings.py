@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -38,6 +39,27 @@ def test_production_settings_pass_check_deploy():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_static_files_are_compressed_and_cache_busted(tmp_path):
+    """collectstatic with the production storage: hashed names in the manifest, gzip copies."""
+    result = _run_manage(
+        "collectstatic",
+        "--noinput",
+        "-v0",
+        "--settings=config.settings.production",
+        env={
+            "SECRET_KEY": "x7" * 30 + "-production-secret-for-the-check",
+            "ALLOWED_HOSTS": "academy.example.com",
+            "STATIC_ROOT": str(tmp_path),
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    paths = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    for name in ("css/app.css", "js/app.js", "vendor/pico/pico.min.css", "vendor/htmx/htmx.min.js"):
+        hashed = paths[name]
+        assert hashed != name and (tmp_path / hashed).exists()
+        assert (tmp_path / f"{hashed}.gz").exists()
 
 
 def test_production_settings_refuse_to_start_without_secret_key():
