@@ -24,6 +24,42 @@ def test_learner_walks_a_path_and_marks_a_lesson_done(demo_site, new_page):
     screenshot(page, "journey-course-progress")
 
 
+CORRECT_CHOICES = {"Umfragen nach dem Kontakt", "Beschwerden", "Notizen aus Kundengesprächen"}
+CORRECT_ORDER = ["Zuhören", "Auswerten", "Verbessern", "Zurückmelden"]
+FOCUSED = """() => {
+  const el = document.activeElement;
+  const label = el.labels && el.labels.length ? el.labels[0].innerText.trim() : "";
+  const style = getComputedStyle(el);
+  const ring = style.outlineStyle !== "none" || style.boxShadow !== "none";
+  return {id: el.id, tag: el.tagName, type: el.type || "", label, checked: !!el.checked,
+          value: el.value || "", ring};
+}"""
+
+
+def answer_by_keyboard_only(page, choices: set[str], order: list[str]) -> None:
+    """Tab through the quiz from the top of the page: Space ticks the right checkboxes, the
+    arrow keys set each ordering position (the standard keys of a select), Enter submits.
+    Every element Tab reaches must show a focus ring."""
+    page.locator("body").focus()
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        assert focused["ring"], f"no visible focus on {focused}"
+        if focused["id"] == "submit-quiz":
+            page.keyboard.press("Enter")
+            return
+        if focused["type"] == "checkbox" and (focused["label"] in choices) != focused["checked"]:
+            page.keyboard.press("Space")
+        elif focused["tag"] == "SELECT" and focused["label"] in order:
+            wanted = str(order.index(focused["label"]) + 1)
+            for _ in range(len(order) + 1):
+                if page.evaluate(FOCUSED)["value"] == wanted:
+                    break
+                page.keyboard.press("ArrowDown")
+            assert page.evaluate(FOCUSED)["value"] == wanted
+    raise AssertionError("Tab never reached the submit button")
+
+
 def test_learner_fails_then_passes_a_knowledge_check_on_a_phone(demo_site, new_page):
     page = new_page(phone=True)
     log_in(page, demo_site, "learner@cx-academy.example")
@@ -37,26 +73,7 @@ def test_learner_fails_then_passes_a_knowledge_check_on_a_phone(demo_site, new_p
     assert_accessible(page)
     page.get_by_role("button", name="Zurück zur Lektion").click()
     page.get_by_role("button", name="Erneut versuchen").click()
-    # answer by keyboard only: the ordering selects and checkboxes
-    fieldsets = page.locator("fieldset.quiz-question")
-    for index in range(fieldsets.count()):
-        fieldset = fieldsets.nth(index)
-        legend = fieldset.locator("legend").inner_text()
-        if "Reihenfolge" in legend or "Kreislauf" in legend:
-            order = ["Zuhören", "Auswerten", "Verbessern", "Zurückmelden"]
-            for select in fieldset.locator("select").all():
-                label = page.locator(f"label[for='{select.get_attribute('id')}']").inner_text()
-                select.select_option(str(order.index(label.strip()) + 1))
-        else:
-            for text in [
-                "Umfragen nach dem Kontakt",
-                "Beschwerden",
-                "Notizen aus Kundengesprächen",
-            ]:
-                fieldset.get_by_label(text, exact=True).focus()
-                page.keyboard.press("Space")
-    page.locator("#submit-quiz").focus()
-    page.keyboard.press("Enter")
+    answer_by_keyboard_only(page, CORRECT_CHOICES, CORRECT_ORDER)
     page.wait_for_url("**/result/**")
     assert "Bestanden" in page.content()
     screenshot(page, "journey-quiz-passed-phone")
