@@ -9,6 +9,8 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from wagtail.models import ReferenceIndex
+
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
 
@@ -40,7 +42,7 @@ def _row_counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_load_demo_creates_role_logins_and_names_them():
+def test_load_demo_creates_role_logins_and_names_them(client):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     text = out.getvalue()
@@ -51,6 +53,13 @@ def test_load_demo_creates_role_logins_and_names_them():
     learner = User.objects.get(email="learner@cx-academy.example")
     assert learner.check_password(DEMO_PASSWORD)
     assert User.objects.get(email="hr@cx-academy.example").groups.filter(name="HR").exists()
+    # the site answers, the admin log-in is there, and the demo lessons are in the search index
+    assert client.get("/").status_code == 200
+    assert client.get("/admin/login/").status_code == 200
+    client.force_login(learner)
+    results = client.get("/search/", {"q": "Beschwerden"}).context["page_obj"]
+    assert any(result.slug == "beschwerden-als-chance" for result in results)
+    assert ReferenceIndex.objects.exists()  # built once at the end of the load
 
 
 @pytest.mark.django_db
