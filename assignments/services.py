@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
-from curriculum.models import CourseEnrolment, CoursePage
+from curriculum.models import CoursePage
 from curriculum.services import original, path_courses
 from people.models import EmployeeProfile
 from people.services import department_with_children
@@ -48,11 +48,16 @@ def status_of(due_date: datetime.date, started: bool, completed_at, today: datet
 
 
 def with_progress(assignments: QuerySet) -> QuerySet:
-    """Annotate assignments with their learner's enrolment start and completion (one query)."""
-    enrolment = CourseEnrolment.objects.filter(user=OuterRef("user"), course=OuterRef("course"))
+    """Annotate assignments with their learner's enrolment start and completion (one query).
+
+    A LEFT JOIN on the (user, course) enrolment, not a subquery per row: reports aggregate
+    these columns over hundreds of thousands of assignments."""
     return assignments.annotate(
-        started_at=Subquery(enrolment.values("started_at")[:1]),
-        completed_at=Subquery(enrolment.values("completed_at")[:1]),
+        enrolment=FilteredRelation(
+            "user__course_enrolments", condition=Q(user__course_enrolments__course=F("course"))
+        ),
+        started_at=F("enrolment__started_at"),
+        completed_at=F("enrolment__completed_at"),
     )
 
 

@@ -65,42 +65,66 @@ def filtered_assignments(filters: ReportFilters):
     return qs
 
 
+COUNTS = ("total", "completed", "overdue")
+
+
+def _counts(today: datetime.date) -> dict:
+    """Aggregates per group: assigned, completed, overdue (open and past the due date)."""
+    return {
+        "total": Count("id"),
+        "completed": Count("id", filter=Q(completed_at__isnull=False)),
+        "overdue": Count("id", filter=Q(completed_at__isnull=True, due_date__lt=today)),
+    }
+
+
+def _with_percent(row: dict) -> dict:
+    row["percent"] = round(100 * row["completed"] / row["total"]) if row["total"] else 0
+    return row
+
+
 def grouped(
     filters: ReportFilters, dimension: str, today: datetime.date | None = None
 ) -> list[dict]:
     """Completion % and overdue count per value of one dimension (one query)."""
-    today = today or timezone.localdate()
     field, _label = DIMENSIONS[dimension]
     rows = (
         with_progress(filtered_assignments(filters))
         .values(key=F(field))
-        .annotate(
-            total=Count("id"),
-            completed=Count("id", filter=Q(completed_at__isnull=False)),
-            overdue=Count("id", filter=Q(completed_at__isnull=True, due_date__lt=today)),
-        )
+        .annotate(**_counts(today or timezone.localdate()))
         .order_by("key")
     )
-    return [
-        {
-            **row,
-            "key": row["key"] or "–",
-            "percent": round(100 * row["completed"] / row["total"]) if row["total"] else 0,
-        }
-        for row in rows
-    ]
+    return [_with_percent({**row, "key": row["key"] or "–"}) for row in rows]
 
 
-def totals(filters: ReportFilters, today: datetime.date | None = None) -> dict:
-    """Overall figures for the filtered assignments (one query)."""
-    today = today or timezone.localdate()
-    row = with_progress(filtered_assignments(filters)).aggregate(
-        total=Count("id"),
-        completed=Count("id", filter=Q(completed_at__isnull=False)),
-        overdue=Count("id", filter=Q(completed_at__isnull=True, due_date__lt=today)),
+def overview(
+    filters: ReportFilters, today: datetime.date | None = None
+) -> tuple[dict, dict[str, list[dict]]]:
+    """Totals and the figures per value of every dimension, for the dashboard.
+
+    One query grouped by all dimensions at once (one scan of the assignments instead of one
+    per table), rolled up here."""
+    aliases = {f"by_{dimension}": F(field) for dimension, (field, _label) in DIMENSIONS.items()}
+    combinations = (
+        with_progress(filtered_assignments(filters))
+        .values(**aliases)
+        .annotate(**_counts(today or timezone.localdate()))
+        .order_by()
     )
-    row["percent"] = round(100 * row["completed"] / row["total"]) if row["total"] else 0
-    return row
+    totals = dict.fromkeys(COUNTS, 0)
+    buckets: dict[str, dict[str, dict]] = {dimension: {} for dimension in DIMENSIONS}
+    for row in combinations:
+        for count in COUNTS:
+            totals[count] += row[count]
+        for dimension in DIMENSIONS:
+            key = row[f"by_{dimension}"] or "–"
+            bucket = buckets[dimension].setdefault(key, {"key": key, **dict.fromkeys(COUNTS, 0)})
+            for count in COUNTS:
+                bucket[count] += row[count]
+    tables = {
+        dimension: [_with_percent(by_key[key]) for key in sorted(by_key, key=str)]
+        for dimension, by_key in buckets.items()
+    }
+    return _with_percent(totals), tables
 
 
 def completions_by_week(filters: ReportFilters, weeks: int = 12) -> list[dict]:

@@ -24,11 +24,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None)
     filters = form.filters()
     weeks = services.completions_by_week(filters)
+    totals, rows_by_dimension = services.overview(filters)
     context = {
         "form": form,
-        "totals": services.totals(filters),
+        "totals": totals,
         "tables": [
-            {"dimension": key, "label": label, "rows": services.grouped(filters, key)}
+            {"dimension": key, "label": label, "rows": rows_by_dimension[key]}
             for key, (_field, label) in services.DIMENSIONS.items()
         ],
         "weeks": weeks,

@@ -40,12 +40,21 @@ def data(tree):
 
 @pytest.mark.django_db
 def test_dashboard_numbers_on_a_known_data_set(client_as, hr_user, data):
-    from reports.services import ReportFilters, grouped, totals
+    from reports.services import DIMENSIONS, ReportFilters, grouped, overview
 
-    assert totals(ReportFilters()) == {"total": 3, "completed": 1, "overdue": 1, "percent": 33}
-    by_location = {row["key"]: row for row in grouped(ReportFilters(), "location")}
-    assert by_location["Hamburg"]["percent"] == 50 and by_location["Hamburg"]["overdue"] == 1
+    totals, tables = overview(ReportFilters())
+    assert totals == {"total": 3, "completed": 1, "overdue": 1, "percent": 33}
+    by_location = {row["key"]: row for row in tables["location"]}
+    assert by_location["Hamburg"] == {
+        "key": "Hamburg",
+        "total": 2,
+        "completed": 1,
+        "overdue": 1,
+        "percent": 50,
+    }
     assert by_location["München"]["percent"] == 0 and by_location["München"]["overdue"] == 0
+    for dimension in DIMENSIONS:  # the dashboard's roll-up equals the single-table query
+        assert tables[dimension] == grouped(ReportFilters(), dimension), dimension
     html = client_as(hr_user).get("/reports/").content.decode()
     assert 'data-stat="percent">33 %' in html
     assert "Hamburg" in html and "München" in html
