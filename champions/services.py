@@ -101,6 +101,21 @@ def champions_path_completed(user) -> bool:
 
 
 @transaction.atomic
+def propose(user, reason: str, nominated_by=None) -> tuple[ChampionProfile, bool]:
+    """A nominated champion profile for `user` (their own application, or a manager's
+    nomination), placed in their department and location; an existing profile is kept."""
+    employee = getattr(user, "employee", None)
+    return ChampionProfile.objects.get_or_create(
+        user=user,
+        defaults={
+            "bio": reason,
+            "nominated_by": nominated_by,
+            "department": getattr(employee, "department", None),
+            "location": getattr(employee, "location", None),
+        },
+    )
+
+
 def change_status(profile: ChampionProfile, new_status: str, actor=None) -> ChampionProfile:
     """Move a champion to a new status if allowed; activation needs the completed champions path."""
     new_status = ChampionStatus(new_status)

@@ -58,13 +58,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         return redirect("champions:profile")
     form = NominationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        employee = getattr(request.user, "employee", None)
-        ChampionProfile.objects.create(
-            user=request.user,
-            bio=form.cleaned_data["reason"],
-            department=getattr(employee, "department", None),
-            location=getattr(employee, "location", None),
-        )
+        services.propose(request.user, form.cleaned_data["reason"])
         messages.success(request, _("Thank you! HR will review your application."))
         return redirect("champions:directory")
     return render(
@@ -82,15 +76,8 @@ def nominate(request: HttpRequest, user_id: int) -> HttpResponse:
     nominee = get_object_or_404(User, pk=user_id, employee__manager=request.user)
     form = NominationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        employee = nominee.employee
-        _profile, created = ChampionProfile.objects.get_or_create(
-            user=nominee,
-            defaults={
-                "bio": form.cleaned_data["reason"],
-                "nominated_by": request.user,
-                "department": employee.department,
-                "location": employee.location,
-            },
+        _profile, created = services.propose(
+            nominee, form.cleaned_data["reason"], nominated_by=request.user
         )
         messages.success(
             request, _("Nomination sent to HR.") if created else _("Already nominated.")
