@@ -360,27 +360,6 @@ def group_figures(group: CoachingGroup) -> dict:
     }
 
 
-def bar_chart_svg(points: list[dict], title: str, unit: str = "") -> str:
-    """A small accessible bar chart (escaped labels)."""
-    from django.utils.html import escape
-
-    if not points:
-        return ""
-    width, height = 360, 160
-    top = max(p["value"] for p in points) or 1
-    step = (width - 20) / len(points)
-    bars = []
-    for i, p in enumerate(points):
-        h = (height - 40) * p["value"] / top
-        x = 10 + i * step
-        bars.append(
-            f'<rect x="{x:.1f}" y="{height - 25 - h:.1f}" width="{step * 0.6:.1f}" height="{h:.1f}" fill="#2e7d32"></rect>'
-            f'<text x="{x:.1f}" y="{height - 10}" font-size="10" fill="#333">{escape(p["label"])}</text>'
-            f'<text x="{x:.1f}" y="{height - 29 - h:.1f}" font-size="10" fill="#333">{p["value"]}{escape(unit)}</text>'
-        )
-    return f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" width="100%"><title>{escape(title)}</title>{"".join(bars)}</svg>'
-
-
 def send_nudge(champion: ChampionProfile, member) -> bool:
     """Queue a friendly reminder e-mail; False when this member was already nudged today."""
     from .tasks import send_nudge_email

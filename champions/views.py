@@ -10,13 +10,13 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
 from accounts.models import User
 from accounts.permissions import champion_required, hr_required, is_hr
+from home.charts import bar_chart_svg
 
 from . import services
 from .forms import (
@@ -272,11 +272,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "group": group,
                 "members": services.member_overview(group),
                 "figures": figures,
-                "trend_chart": mark_safe(
-                    services.bar_chart_svg(figures["trend"], _("Quiz mastery per week"), " %")
+                "trend_chart": bar_chart_svg(
+                    [(p["label"], p["value"]) for p in figures["trend"]],
+                    _("Quiz mastery per week"),
+                    unit=" %",
+                    colour="#2e7d32",
                 ),
-                "sessions_chart": mark_safe(
-                    services.bar_chart_svg(figures["sessions"], _("Sessions per month"))
+                "sessions_chart": bar_chart_svg(
+                    [(p["label"], p["value"]) for p in figures["sessions"]],
+                    _("Sessions per month"),
+                    colour="#2e7d32",
                 ),
             }
         )

@@ -180,32 +180,3 @@ def drill_down(filters: ReportFilters, dimension: str, value: str, only: str = "
     return qs.select_related(
         "user", "course", "user__employee__department", "user__employee__location"
     ).order_by("due_date", "user__last_name")
-
-
-def completion_chart_svg(points: list[dict], width: int = 640, height: int = 220) -> str:
-    """A bar chart of completions per week as accessible inline SVG (escaped labels)."""
-    from django.utils.html import escape
-
-    if not points:
-        return ""
-    top = max(p["count"] for p in points) or 1
-    bar_width = (width - 40) / len(points)
-    bars = []
-    for i, point in enumerate(points):
-        bar_height = (height - 50) * point["count"] / top
-        x = 30 + i * bar_width
-        y = height - 30 - bar_height
-        label = escape(point["week"].strftime("%d.%m."))
-        bars.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_width * 0.7:.1f}" height="{bar_height:.1f}" fill="#0b5f8a">'
-            f"<title>{label}: {point['count']}</title></rect>"
-            f'<text x="{x:.1f}" y="{height - 12}" font-size="10" fill="#333">{label}</text>'
-            f'<text x="{x:.1f}" y="{y - 4:.1f}" font-size="11" fill="#333">{point["count"]}</text>'
-        )
-    return (
-        f'<svg role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 {width} {height}" width="100%">'
-        f'<title id="chart-title">{escape(str(_("Completions per week")))}</title>'
-        f'<desc id="chart-desc">{escape(str(_("Bar chart; the same numbers are in the table below.")))}</desc>'
-        + "".join(bars)
-        + "</svg>"
-    )
