@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, F, Q
-from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -96,52 +95,44 @@ def grouped(
     return [_with_percent({**row, "key": row["key"] or "–"}) for row in rows]
 
 
-def overview(
-    filters: ReportFilters, today: datetime.date | None = None
-) -> tuple[dict, dict[str, list[dict]]]:
-    """Totals and the figures per value of every dimension, for the dashboard.
+def totals_of(rows: list[dict]) -> dict:
+    """Overall figures from the rows of any one dimension's table: each assignment falls in
+    exactly one row of it (people without a value are in the "–" row), so the sums are exact."""
+    return _with_percent({count: sum(row[count] for row in rows) for count in COUNTS})
 
-    One query grouped by all dimensions at once (one scan of the assignments instead of one
-    per table), rolled up here."""
-    aliases = {f"by_{dimension}": F(field) for dimension, (field, _label) in DIMENSIONS.items()}
-    combinations = (
-        with_progress(filtered_assignments(filters))
-        .values(**aliases)
-        .annotate(**_counts(today or timezone.localdate()))
-        .order_by()
+
+def completions_by_week(
+    filters: ReportFilters, weeks: int = 12, today: datetime.date | None = None
+) -> list[dict]:
+    """Courses completed per calendar week (Monday–Sunday, local time) over the last `weeks`
+    weeks by the filtered people, oldest first; empty when there were none (one query).
+
+    One conditional count per week compares timestamps in the database; truncating every
+    completion to its week would call a function per row (slow on SQLite)."""
+    today = today or timezone.localdate()
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    starts = [this_monday - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+    def midnight(day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    counts = CourseEnrolment.objects.filter(
+        completed_at__gte=midnight(starts[0]),
+        user_id__in=filtered_assignments(filters).values("user_id"),
+    ).aggregate(
+        **{
+            f"week_{index}": Count(
+                "id",
+                filter=Q(
+                    completed_at__gte=midnight(start),
+                    completed_at__lt=midnight(start + datetime.timedelta(weeks=1)),
+                ),
+            )
+            for index, start in enumerate(starts)
+        }
     )
-    totals = dict.fromkeys(COUNTS, 0)
-    buckets: dict[str, dict[str, dict]] = {dimension: {} for dimension in DIMENSIONS}
-    for row in combinations:
-        for count in COUNTS:
-            totals[count] += row[count]
-        for dimension in DIMENSIONS:
-            key = row[f"by_{dimension}"] or "–"
-            bucket = buckets[dimension].setdefault(key, {"key": key, **dict.fromkeys(COUNTS, 0)})
-            for count in COUNTS:
-                bucket[count] += row[count]
-    tables = {
-        dimension: [_with_percent(by_key[key]) for key in sorted(by_key, key=str)]
-        for dimension, by_key in buckets.items()
-    }
-    return _with_percent(totals), tables
-
-
-def completions_by_week(filters: ReportFilters, weeks: int = 12) -> list[dict]:
-    """Courses completed per week for the filtered people (one query)."""
-    since = timezone.now() - datetime.timedelta(weeks=weeks)
-    user_ids = filtered_assignments(filters).values("user_id")
-    rows = (
-        CourseEnrolment.objects.filter(completed_at__gte=since, user_id__in=user_ids)
-        .annotate(week=TruncWeek("completed_at"))
-        .values("week")
-        .annotate(count=Count("id"))
-        .order_by("week")
-    )
-    return [
-        {"week": r["week"].date() if hasattr(r["week"], "date") else r["week"], "count": r["count"]}
-        for r in rows
-    ]
+    rows = [{"week": start, "count": counts[f"week_{i}"]} for i, start in enumerate(starts)]
+    return rows if any(row["count"] for row in rows) else []
 
 
 def quiz_summary() -> list[dict]:

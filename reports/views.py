@@ -25,14 +25,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None)
     filters = form.filters()
     weeks = services.completions_by_week(filters)
-    totals, rows_by_dimension = services.overview(filters)
+    tables = [
+        {"dimension": key, "label": label, "rows": services.grouped(filters, key)}
+        for key, (_field, label) in services.DIMENSIONS.items()
+    ]
     context = {
         "form": form,
-        "totals": totals,
-        "tables": [
-            {"dimension": key, "label": label, "rows": rows_by_dimension[key]}
-            for key, (_field, label) in services.DIMENSIONS.items()
-        ],
+        "totals": services.totals_of(tables[0]["rows"]),
+        "tables": tables,
         "weeks": weeks,
         "chart": bar_chart_svg(
             [(week["week"].strftime("%d.%m."), week["count"]) for week in weeks],

@@ -40,10 +40,11 @@ def data(tree):
 
 @pytest.mark.django_db
 def test_dashboard_numbers_on_a_known_data_set(client_as, hr_user, data):
-    from reports.services import DIMENSIONS, ReportFilters, grouped, overview
+    from reports.services import DIMENSIONS, ReportFilters, grouped, totals_of
 
-    totals, tables = overview(ReportFilters())
-    assert totals == {"total": 3, "completed": 1, "overdue": 1, "percent": 33}
+    tables = {dimension: grouped(ReportFilters(), dimension) for dimension in DIMENSIONS}
+    for rows in tables.values():  # every table adds up to the same totals
+        assert totals_of(rows) == {"total": 3, "completed": 1, "overdue": 1, "percent": 33}
     by_location = {row["key"]: row for row in tables["location"]}
     assert by_location["Hamburg"] == {
         "key": "Hamburg",
@@ -53,8 +54,6 @@ def test_dashboard_numbers_on_a_known_data_set(client_as, hr_user, data):
         "percent": 50,
     }
     assert by_location["München"]["percent"] == 0 and by_location["München"]["overdue"] == 0
-    for dimension in DIMENSIONS:  # the dashboard's roll-up equals the single-table query
-        assert tables[dimension] == grouped(ReportFilters(), dimension), dimension
     html = client_as(hr_user).get("/reports/").content.decode()
     assert 'data-stat="percent">33 %' in html
     assert "Hamburg" in html and "München" in html
@@ -137,3 +136,35 @@ def test_hr_views_are_forbidden_to_other_roles(
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     assert client_as(hr_user).get(url).status_code == 200
     assert client_as(learner).post("/people/import/apply/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_completions_per_week_count_calendar_weeks_in_local_time(data):
+    from django.utils import timezone
+
+    from curriculum.models import CourseEnrolment
+    from reports.services import ReportFilters, completions_by_week
+
+    def local(*args):
+        return timezone.make_aware(datetime.datetime(*args))
+
+    course = data["tree"].course
+    CourseEnrolment.objects.filter(user=data["done"].user).update(
+        completed_at=local(2026, 11, 23, 0, 30)  # Monday just after midnight: this week
+    )
+    CourseEnrolment.objects.create(
+        user=data["late"].user, course=course, completed_at=local(2026, 11, 22, 23, 30)
+    )  # Sunday night: last week
+    CourseEnrolment.objects.create(
+        user=data["fresh"].user, course=course, completed_at=local(2026, 8, 1, 12)
+    )  # older than twelve weeks
+    today = datetime.date(2026, 11, 25)
+    weeks = completions_by_week(ReportFilters(), today=today)
+    assert len(weeks) == 12 and weeks[0]["week"] == datetime.date(2026, 9, 7)
+    assert [(w["week"], w["count"]) for w in weeks[-2:]] == [
+        (datetime.date(2026, 11, 16), 1),
+        (datetime.date(2026, 11, 23), 1),
+    ]
+    assert sum(w["count"] for w in weeks) == 2
+    munich = ReportFilters(location=data["fresh"].location.pk)
+    assert completions_by_week(munich, today=today) == []  # nothing recent: empty chart
