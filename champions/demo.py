@@ -75,6 +75,19 @@ def portrait(initials: str, color: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{initials}.png", buffer.getvalue(), content_type="image/png")
 
 
+# Action items agreed in the demo sessions (by weeks ago), for the first and second member.
+ACTION_ITEMS = {
+    6: (
+        "Zwei Beschwerden der Woche mit dem Team als Lernchance besprechen",
+        "Einen Reibungspunkt aus der Journey Map im Team vorstellen",
+    ),
+    2: (
+        "Drei Rückrufe zur vereinbarten Zeit führen und kurz festhalten, wie sie ankamen",
+        "Das Schadensformular einmal aus Kundensicht ausfüllen und Hürden notieren",
+    ),
+}
+
+
 @transaction.atomic
 def load(stdout) -> None:
     """Champions, one group each, members from the demo staff, two past sessions per group."""
@@ -144,9 +157,7 @@ def load(stdout) -> None:
                 ActionItem.objects.create(
                     session=session,
                     owner=member.user,
-                    description="Drei Gespräche mit einer schriftlichen Zusammenfassung abschließen"
-                    if offset == 0
-                    else "Einen Reibungspunkt aus der Journey Map im Team vorstellen",
+                    description=ACTION_ITEMS[weeks_ago][offset],
                     due_date=today + datetime.timedelta(days=7 - weeks_ago * 3),
                     done_at=timezone.now() if weeks_ago == 6 and offset == 1 else None,
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -163,6 +164,11 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open after its due date."""
+        return self.done_at is None and self.due_date < timezone.localdate()
 
 
 class ActionItemReminder(models.Model):

@@ -14,7 +14,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.factories import UserFactory
 from champions import services
-from champions.models import ActionItem, ChampionProfile, ChampionStatus, CoachingGroup, Membership
+from champions.models import (
+    ActionItem,
+    ChampionProfile,
+    ChampionStatus,
+    CoachingGroup,
+    CoachingSession,
+    Membership,
+)
 from champions.tasks import remind_overdue_action_items
 from curriculum import services as progress
 from people.factories import EmployeeProfileFactory
@@ -161,6 +168,26 @@ def test_champion_logs_a_session_and_the_member_ticks_off_the_item(
         },
     )
     assert incomplete.status_code == 400
+
+
+@pytest.mark.django_db
+def test_member_sees_which_action_items_are_overdue(client_as, group, champion, learner, home_page):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    session = CoachingSession.objects.create(group=group, held_on=today, topic="Rückrufe")
+    for text, days in (("Überfälliger Rückruf", -3), ("Offener Rückruf", 3)):
+        ActionItem.objects.create(
+            session=session,
+            owner=learner,
+            description=text,
+            due_date=today + datetime.timedelta(days=days),
+        )
+    home = client_as(learner).get("/").content.decode()
+    late = (today - datetime.timedelta(days=3)).strftime("%d.%m.%Y")
+    soon = (today + datetime.timedelta(days=3)).strftime("%d.%m.%Y")
+    assert f"überfällig seit {late}" in home
+    assert f"fällig am {soon}" in home and f"überfällig seit {soon}" not in home
 
 
 @pytest.mark.django_db
