@@ -3,6 +3,7 @@ checklists as PDFs, quizzes and English translations; plus some progress for the
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 from pathlib import Path
@@ -15,6 +16,7 @@ from reportlab.pdfgen import canvas
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils import timezone
 
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
@@ -333,6 +335,45 @@ def _demo_progress() -> None:
     if champion and coaching and not services.course_progress(champion, coaching).started:
         for lesson in services.course_lessons(coaching)[:2]:
             services.complete_lesson(champion, lesson)
+    if basics and journey:
+        _demo_staff_progress(basics, journey)
+
+
+def _demo_staff_progress(basics: CoursePage, journey: CoursePage) -> None:
+    """The generated service staff are at different points, finished on different days over
+    the last twelve weeks, so HR's report and its chart show a believable picture."""
+    from accounts.demo import DEMO_USERS
+    from curriculum.models import Certificate, CourseEnrolment, LessonCompletion
+    from people.models import EmployeeProfile, StaffRole
+
+    from . import services
+
+    staff = (
+        EmployeeProfile.objects.filter(staff_role=StaffRole.SERVICE, user__is_active=True)
+        .exclude(user__email__in=[email for email, *_rest in DEMO_USERS])
+        .select_related("user")
+        .order_by("user__email")
+    )
+    now = timezone.now()
+    for index, profile in enumerate(staff):
+        user = profile.user
+        if CourseEnrolment.objects.filter(user=user).exists():
+            continue  # loaded before
+        step = index % 5  # 0–2: finished the basics, 3: halfway, 4: not started
+        if step <= 3:
+            lessons = services.course_lessons(basics)
+            for lesson in lessons if step <= 2 else lessons[:2]:
+                services.complete_lesson(user, lesson)
+        if step <= 2:
+            _pass_exam(user, basics)
+            finished = now - datetime.timedelta(days=3 + (index * 13) % 80)
+            CourseEnrolment.objects.filter(user=user, course=basics).update(
+                started_at=finished - datetime.timedelta(days=4), completed_at=finished
+            )
+            LessonCompletion.objects.filter(user=user).update(completed_at=finished)
+            Certificate.objects.filter(user=user).update(issued_at=finished)
+        if step in (0, 3):
+            services.complete_lesson(user, services.course_lessons(journey)[0])
 
 
 def _pass_exam(user, course: CoursePage) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from assignments.models import Assignment
 from assignments.services import with_progress
 from curriculum.models import CourseEnrolment
+from people.models import Department, StaffRole
 from people.services import department_with_children
 from quizzes.models import Attempt
 
@@ -41,8 +42,6 @@ def filtered_assignments(filters: ReportFilters):
     """Assignments of active employees matching the filters."""
     qs = Assignment.objects.filter(user__is_active=True)
     if filters.department:
-        from people.models import Department
-
         department = Department.objects.filter(pk=filters.department).first()
         qs = (
             qs.filter(user__employee__department_id__in=department_with_children(department))
@@ -92,7 +91,17 @@ def grouped(
         .annotate(**_counts(today or timezone.localdate()))
         .order_by("key")
     )
-    return [_with_percent({**row, "key": row["key"] or "–"}) for row in rows]
+    return [
+        _with_percent({**row, "key": row["key"] or "–", "label": label_of(dimension, row["key"])})
+        for row in rows
+    ]
+
+
+def label_of(dimension: str, key: str | None) -> str:
+    """What people read for a group: staff roles by their translated name, others as stored."""
+    if dimension == "staff_role" and key in StaffRole.values:
+        return str(StaffRole(key).label)
+    return key or "–"
 
 
 def totals_of(rows: list[dict]) -> dict:

@@ -71,6 +71,7 @@ def people(request: HttpRequest, dimension: str) -> HttpResponse:
             "dimension": dimension,
             "label": services.DIMENSIONS[dimension][1],
             "value": value,
+            "value_label": services.label_of(dimension, value),
             "only": only,
             "query": request.GET.urlencode(),
         },
@@ -117,7 +118,7 @@ def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
     else:
         header = [label, "Zugewiesen", "Abgeschlossen", "Abschlussquote %", "Überfällig"]
         rows = (
-            [r["key"], r["total"], r["completed"], r["percent"], r["overdue"]]
+            [r["label"], r["total"], r["completed"], r["percent"], r["overdue"]]
             for r in services.grouped(filters, dimension)
         )
         name = f"cx-report-{dimension}"

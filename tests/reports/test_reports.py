@@ -48,6 +48,7 @@ def test_dashboard_numbers_on_a_known_data_set(client_as, hr_user, data):
     by_location = {row["key"]: row for row in tables["location"]}
     assert by_location["Hamburg"] == {
         "key": "Hamburg",
+        "label": "Hamburg",
         "total": 2,
         "completed": 1,
         "overdue": 1,
@@ -56,6 +57,7 @@ def test_dashboard_numbers_on_a_known_data_set(client_as, hr_user, data):
     assert by_location["München"]["percent"] == 0 and by_location["München"]["overdue"] == 0
     html = client_as(hr_user).get("/reports/").content.decode()
     assert 'data-stat="percent">33 %' in html
+    assert ">Servicemitarbeitende</a>" in html  # staff roles by name, not by code
     assert "Hamburg" in html and "München" in html
 
 
