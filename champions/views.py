@@ -276,11 +276,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     [(p["label"], p["value"]) for p in figures["trend"]],
                     _("Quiz mastery per week"),
                     unit=" %",
+                    width=360,
+                    height=180,
                     colour="#2e7d32",
                 ),
                 "sessions_chart": bar_chart_svg(
                     [(p["label"], p["value"]) for p in figures["sessions"]],
                     _("Sessions per month"),
+                    width=360,
+                    height=180,
                     colour="#2e7d32",
                 ),
             }
