@@ -117,10 +117,15 @@ def test_mfa_is_required_for_hr_when_configured(client_as, hr_user, learner, hom
     assert client.get("/reports/").status_code == 200
 
 
-@pytest.mark.django_db
-@responses.activate
-def test_company_sso_logs_in_an_existing_user_by_verified_email(client, home_page, settings):
-    server = "https://idp.firma.example"
+SSO_SERVER = "https://idp.firma.example"
+ACCESS = {"access_token": "at", "token_type": "Bearer", "expires_in": 300}
+
+
+@pytest.fixture
+def firma_sso(settings):
+    """Company SSO configured as from the environment, with the provider's discovery document
+    served by `responses`; `sign_in(client, token_response)` runs the log-in through allauth's
+    views and returns the callback response."""
     settings.SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {
             "APPS": [
@@ -129,31 +134,53 @@ def test_company_sso_logs_in_an_existing_user_by_verified_email(client, home_pag
                     "name": "Firmen-Login",
                     "client_id": "cx",
                     "secret": "s3cret",
-                    "settings": {
-                        "server_url": server,
-                        "fetch_userinfo": True,
-                        "email_authentication": True,
-                    },
+                    "settings": {"server_url": SSO_SERVER, "email_authentication": True},
                 }
             ]
         }
     }
-    existing = UserFactory(email="lena.sso@firma.example")
     responses.get(
-        f"{server}/.well-known/openid-configuration",
+        f"{SSO_SERVER}/.well-known/openid-configuration",
         json={
-            "issuer": server,
-            "authorization_endpoint": f"{server}/authorize",
-            "token_endpoint": f"{server}/token",
-            "userinfo_endpoint": f"{server}/userinfo",
-            "jwks_uri": f"{server}/jwks",
+            "issuer": SSO_SERVER,
+            "authorization_endpoint": f"{SSO_SERVER}/authorize",
+            "token_endpoint": f"{SSO_SERVER}/token",
+            "userinfo_endpoint": f"{SSO_SERVER}/userinfo",
+            "jwks_uri": f"{SSO_SERVER}/jwks",
         },
     )
-    responses.post(
-        f"{server}/token", json={"access_token": "at", "token_type": "Bearer", "expires_in": 300}
+
+    def sign_in(client, token_response: dict, fetch_userinfo: bool = True):
+        app = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]
+        app["settings"]["fetch_userinfo"] = fetch_userinfo
+        responses.post(f"{SSO_SERVER}/token", json=token_response)
+        start = client.post("/accounts/oidc/firma/login/")
+        assert start.status_code == 302
+        assert start["Location"].startswith(f"{SSO_SERVER}/authorize")
+        state = parse_qs(urlparse(start["Location"]).query)["state"][0]
+        return client.get("/accounts/oidc/firma/login/callback/", {"code": "abc", "state": state})
+
+    return sign_in
+
+
+def id_token(**claims) -> str:
+    """An id_token as the provider's token endpoint returns it (received directly over TLS, so
+    allauth checks issuer, audience and expiry rather than the signature)."""
+    import jwt
+
+    now = int(timezone.now().timestamp())
+    payload = {"iss": SSO_SERVER, "aud": "cx", "sub": "42", "iat": now, "exp": now + 300}
+    return jwt.encode(
+        {**payload, **claims}, "a-provider-signing-key-of-32-bytes", algorithm="HS256"
     )
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_company_sso_logs_in_an_existing_user_by_verified_email(client, home_page, firma_sso):
+    existing = UserFactory(email="lena.sso@firma.example")
     responses.get(
-        f"{server}/userinfo",
+        f"{SSO_SERVER}/userinfo",
         json={
             "sub": "42",
             "email": "lena.sso@firma.example",
@@ -162,14 +189,31 @@ def test_company_sso_logs_in_an_existing_user_by_verified_email(client, home_pag
             "family_name": "SSO",
         },
     )
-    login_page = client.get("/accounts/login/").content.decode()
-    assert "Firmen-Login" in login_page
-    start = client.post("/accounts/oidc/firma/login/")
-    assert start.status_code == 302 and start["Location"].startswith(f"{server}/authorize")
-    state = parse_qs(urlparse(start["Location"]).query)["state"][0]
-    callback = client.get("/accounts/oidc/firma/login/callback/", {"code": "abc", "state": state})
+    assert "Firmen-Login" in client.get("/accounts/login/").content.decode()
+    callback = firma_sso(client, ACCESS)
     assert callback.status_code == 302, callback.content.decode()[:800]
     assert int(client.session["_auth_user_id"]) == existing.pk
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_company_sso_with_the_id_token_only(client, home_page, firma_sso):
+    existing = UserFactory(email="otto.sso@firma.example")
+    token = id_token(email="otto.sso@firma.example", email_verified=True)
+    callback = firma_sso(client, {**ACCESS, "id_token": token}, fetch_userinfo=False)
+    assert callback.status_code == 302, callback.content.decode()[:800]
+    assert int(client.session["_auth_user_id"]) == existing.pk
+    assert not any(call.request.url.endswith("/userinfo") for call in responses.calls)
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_company_sso_refuses_an_id_token_for_another_client(client, home_page, firma_sso):
+    UserFactory(email="otto.sso@firma.example")
+    token = id_token(aud="another-app", email="otto.sso@firma.example", email_verified=True)
+    callback = firma_sso(client, {**ACCESS, "id_token": token}, fetch_userinfo=False)
+    assert callback.status_code == 401  # allauth's "log-in failed" page, not a 500
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.django_db
