@@ -100,7 +100,6 @@ def champions_path_completed(user) -> bool:
     return done == len(courses)
 
 
-@transaction.atomic
 def propose(user, reason: str, nominated_by=None) -> tuple[ChampionProfile, bool]:
     """A nominated champion profile for `user` (their own application, or a manager's
     nomination), placed in their department and location; an existing profile is kept."""
@@ -116,6 +115,7 @@ def propose(user, reason: str, nominated_by=None) -> tuple[ChampionProfile, bool
     )
 
 
+@transaction.atomic
 def change_status(profile: ChampionProfile, new_status: str, actor=None) -> ChampionProfile:
     """Move a champion to a new status if allowed; activation needs the completed champions path."""
     new_status = ChampionStatus(new_status)
@@ -350,13 +350,9 @@ def group_figures(group: CoachingGroup) -> dict:
     return {
         "group_rate": rate(group_done),
         "company_rate": rate(company),
-        "trend": [
-            {"label": t["week"].strftime("%d.%m."), "value": round(float(t["score"] or 0))}
-            for t in trend
-        ],
-        "sessions": [
-            {"label": s["month"].strftime("%m/%Y"), "value": s["count"]} for s in sessions
-        ],
+        # (label, value) bars for `home.charts.bar_chart_svg`
+        "trend": [(t["week"].strftime("%d.%m."), round(float(t["score"] or 0))) for t in trend],
+        "sessions": [(s["month"].strftime("%m/%Y"), s["count"]) for s in sessions],
     }
 
 

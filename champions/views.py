@@ -29,6 +29,9 @@ from .forms import (
 )
 from .models import ActionItem, ChampionProfile, ChampionStatus, CoachingGroup, CoachingSession
 
+# The dashboard's charts sit in small cards.
+CARD_CHART = {"width": 360, "height": 180, "colour": "#2e7d32"}
+
 
 @require_GET
 @login_required
@@ -273,19 +276,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "members": services.member_overview(group),
                 "figures": figures,
                 "trend_chart": bar_chart_svg(
-                    [(p["label"], p["value"]) for p in figures["trend"]],
-                    _("Quiz mastery per week"),
-                    unit=" %",
-                    width=360,
-                    height=180,
-                    colour="#2e7d32",
+                    figures["trend"], _("Quiz mastery per week"), unit=" %", **CARD_CHART
                 ),
                 "sessions_chart": bar_chart_svg(
-                    [(p["label"], p["value"]) for p in figures["sessions"]],
-                    _("Sessions per month"),
-                    width=360,
-                    height=180,
-                    colour="#2e7d32",
+                    figures["sessions"], _("Sessions per month"), **CARD_CHART
                 ),
             }
         )
