@@ -37,9 +37,9 @@ vendor:
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
 
-# Refresh the German catalogue: collect strings, apply locale/translations-de.json, compile.
-# Add the German text of new strings to that JSON file and run again.
+# Refresh the German catalogue: collect strings, apply locale/translations-de/*.json, compile.
+# Add the German text of new strings to a JSON file there (one per topic) and run again.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete --no-wrap
-	$(PY) scripts/fill_po.py locale/translations-de.json
+	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete --no-wrap --no-location
+	$(PY) scripts/fill_po.py locale/translations-de
 	$(PY) manage.py compilemessages -l de --ignore=.venv

@@ -1,6 +1,7 @@
 """Fill German msgstr entries in locale/de from a JSON dict {msgid: msgstr} (only empty ones).
 
-Usage: python scripts/fill_po.py translations.json   (then `make messages` compiles)."""
+Usage: python scripts/fill_po.py locale/translations-de   (every *.json there, one file per topic;
+`make messages` runs this and compiles)."""
 
 from __future__ import annotations
 
@@ -51,9 +52,21 @@ def fill(translations: dict[str, str]) -> int:
         content, n = pattern.subn(lambda m, r=replacement: m.group(1) + r, content)
         count += n
     content = content.replace("#, fuzzy\n", "", 1)  # the header's flag
+    # A fixed creation date keeps the catalogue stable between runs (fewer merge conflicts).
+    stamp = '"POT-Creation-Date: 2026-01-01 00:00+0000\\n"'
+    content = re.sub(r'"POT-Creation-Date: [^"]*"', lambda _match: stamp, content)
     PO.write_text(content, encoding="utf-8")
     return count
 
 
+def load(source: Path) -> dict[str, str]:
+    """Merge the JSON dicts of a folder (sorted by name) or read one file."""
+    files = sorted(source.glob("*.json")) if source.is_dir() else [source]
+    merged: dict[str, str] = {}
+    for path in files:
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
 if __name__ == "__main__":
-    print(fill(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))), "entries filled")
+    print(fill(load(Path(sys.argv[1]))), "entries filled")
