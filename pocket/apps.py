@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PocketConfig(AppConfig):
+    """The academy as an installable app: manifest, service worker, offline reading."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "pocket"
+    verbose_name = _("Pocket app")

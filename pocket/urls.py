@@ -1,0 +1,14 @@
+"""URLs of the installable app (outside the language prefixes: one worker for the site)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "pocket"
+
+urlpatterns = [
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("offline/", views.offline, name="offline"),
+    path("offline/lessons.json", views.offline_lessons, name="offline_lessons"),
+]

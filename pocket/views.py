@@ -1,0 +1,100 @@
+"""The installable app: manifest, service worker, the offline page and the lessons to keep."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import learner_required
+
+from . import services
+
+THEME_COLOUR = "#0b5f8a"
+
+
+@require_GET
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest in the visitor's language (name, icons, colours, start page).
+
+    Served outside the language prefixes, so the language comes from the visitor's choice
+    (cookie) or browser, not from the path."""
+    language = translation.get_language_from_request(request)
+    english = language.startswith("en")
+    with translation.override("en" if english else "de"):
+        description = _("Customer-experience training for the whole service team.")
+    data = {
+        "name": "CX Academy",
+        "short_name": "CX Academy",
+        "description": description,
+        "lang": "en" if english else "de",
+        "start_url": "/en/" if english else "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": [
+            {"src": static("pocket/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("pocket/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("pocket/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+@require_GET
+@never_cache
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from the site root so it may control every page."""
+    response = render(
+        request,
+        "pocket/sw.js",
+        {
+            "version": services.cache_version(),
+            "offline_url": reverse("pocket:offline"),
+            "precache": [
+                reverse("pocket:offline"),
+                static("vendor/pico/pico.min.css"),
+                static("css/app.css"),
+                static("vendor/htmx/htmx.min.js"),
+                static("js/app.js"),
+                static("pocket/pocket.js"),
+                static("pocket/icon-192.png"),
+            ],
+        },
+        content_type="application/javascript; charset=utf-8",
+    )
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@require_GET
+def offline(request: HttpRequest) -> HttpResponse:
+    """Shown by the service worker when a page is not on the phone and there is no network."""
+    return render(request, "pocket/offline.html")
+
+
+@require_GET
+@never_cache
+@learner_required
+def offline_lessons(request: HttpRequest) -> JsonResponse:
+    """The lessons this person should have on the phone (fetched by the service worker)."""
+    lessons = services.offline_lessons(request.user)
+    return JsonResponse(
+        {
+            "version": services.cache_version(),
+            "lessons": [{"url": lesson.url, "title": lesson.title} for lesson in lessons],
+        }
+    )

@@ -1,0 +1,95 @@
+/* CX Academy in the pocket: registers the service worker, keeps the learner's lessons for
+   offline reading, shows when the phone is offline, and sends "done" marks made offline once
+   the connection is back. */
+(function () {
+  "use strict";
+  var OUTBOX = "cx-offline-outbox";
+  var body = document.body;
+  var indicator = document.getElementById("offline-indicator");
+
+  function showConnection() {
+    if (indicator) indicator.hidden = navigator.onLine;
+    body.classList.toggle("is-offline", !navigator.onLine);
+  }
+
+  function readOutbox() {
+    try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (error) { return []; }
+  }
+
+  function writeOutbox(items) { localStorage.setItem(OUTBOX, JSON.stringify(items)); }
+
+  function flushOutbox() {
+    var items = readOutbox();
+    if (!items.length || !navigator.onLine) return Promise.resolve();
+    return items.reduce(function (chain, item) {
+      return chain.then(function () {
+        return fetch(item.action, {
+          method: "POST",
+          body: item.body,
+          credentials: "same-origin",
+          redirect: "manual",
+          headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": item.csrf }
+        }).then(function (response) {
+          if (response.ok || response.type === "opaqueredirect" || (response.status >= 300 && response.status < 500)) {
+            writeOutbox(readOutbox().filter(function (other) { return other.id !== item.id; }));
+          }
+        });
+      });
+    }, Promise.resolve()).catch(function () { /* still offline: try again later */ });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-offline-queue]") || navigator.onLine) return;
+    event.preventDefault();
+    var data = new URLSearchParams(new FormData(form));
+    var items = readOutbox();
+    items.push({ id: Date.now() + "-" + Math.random(), action: form.action, body: data.toString(), csrf: data.get("csrfmiddlewaretoken") || "" });
+    writeOutbox(items);
+    var note = document.createElement("p");
+    note.className = "message message-info";
+    note.setAttribute("role", "status");
+    note.textContent = form.getAttribute("data-offline-queue");
+    form.replaceWith(note);
+  });
+
+  function listOfflineLessons() {
+    var list = document.getElementById("offline-lessons");
+    if (!list || !("caches" in window)) return;
+    caches.keys().then(function (keys) {
+      return Promise.all(keys.filter(function (key) { return key.indexOf("cx-") === 0; }).map(function (key) {
+        return caches.open(key).then(function (cache) { return cache.match("/__cx_offline_lessons__"); });
+      }));
+    }).then(function (found) {
+      var stored = found.filter(Boolean)[0];
+      return stored ? stored.json() : { lessons: [] };
+    }).then(function (data) {
+      if (!data.lessons.length) { list.outerHTML = "<p>" + list.getAttribute("data-empty") + "</p>"; return; }
+      data.lessons.forEach(function (lesson) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = lesson.url;
+        link.textContent = lesson.title;
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+    });
+  }
+
+  window.addEventListener("online", function () { showConnection(); flushOutbox(); });
+  window.addEventListener("offline", showConnection);
+  showConnection();
+  listOfflineLessons();
+  flushOutbox();
+
+  if ("serviceWorker" in navigator && body.dataset.serviceWorker) {
+    navigator.serviceWorker.register(body.dataset.serviceWorker, { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      var list = body.dataset.offlineLessons;
+      if (list && navigator.onLine && registration.active) {
+        registration.active.postMessage({ type: "cache-lessons", url: list });
+      }
+    }).catch(function () { /* no worker: the site still works online */ });
+  }
+})();

@@ -1,0 +1,77 @@
+{% autoescape off %}/* CX Academy service worker: network first for pages, the phone's copy when offline. */
+const VERSION = "{{ version }}";
+const CACHE = "cx-" + VERSION;
+const OFFLINE_URL = "{{ offline_url }}";
+const LIST_KEY = "/__cx_offline_lessons__";
+const PRECACHE = [{% for url in precache %}"{{ url }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((key) => key.startsWith("cx-") && key !== CACHE).map((key) => caches.delete(key))))
+      .then(() => self.clients.claim())
+  );
+});
+
+async function lessonUrls() {
+  const cache = await caches.open(CACHE);
+  const stored = await cache.match(LIST_KEY);
+  if (!stored) return [];
+  const data = await stored.json();
+  return data.lessons.map((lesson) => lesson.url);
+}
+
+const RESYNC_MS = 60 * 60 * 1000;
+
+async function cacheLessons(listUrl) {
+  const cache = await caches.open(CACHE);
+  const stored = await cache.match(LIST_KEY);
+  if (stored && Date.now() - (await stored.json()).synced < RESYNC_MS) return;
+  const response = await fetch(listUrl, { credentials: "same-origin", cache: "no-store" });
+  if (!response.ok || response.redirected) return;
+  const data = await response.json();
+  data.synced = Date.now();
+  await cache.put(LIST_KEY, new Response(JSON.stringify(data), { headers: { "Content-Type": "application/json" } }));
+  for (const lesson of data.lessons) {
+    try {
+      const page = await fetch(lesson.url, { credentials: "same-origin" });
+      if (page.ok && !page.redirected) await cache.put(lesson.url, page);
+    } catch (error) {
+      /* offline again: the next visit tries once more */
+    }
+  }
+}
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "cache-lessons") event.waitUntil(cacheLessons(event.data.url));
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(
+      caches.match(request).then((hit) => hit || fetch(request).then((response) => {
+        if (response.ok) { const copy = response.clone(); caches.open(CACHE).then((cache) => cache.put(request, copy)); }
+        return response;
+      }))
+    );
+    return;
+  }
+  if (request.mode !== "navigate") return;
+  event.respondWith(
+    fetch(request)
+      .then(async (response) => {
+        const keep = response.ok && !response.redirected && (await lessonUrls()).includes(url.pathname);
+        if (keep) { const copy = response.clone(); caches.open(CACHE).then((cache) => cache.put(url.pathname, copy)); }
+        return response;
+      })
+      .catch(async () => (await caches.match(url.pathname)) || caches.match(OFFLINE_URL))
+  );
+});
+{% endautoescape %}
