@@ -12,7 +12,8 @@ from .conftest import log_in, screenshot
 CACHED = """url => caches.keys()
   .then(keys => Promise.all(keys.map(key => caches.open(key).then(cache => cache.match(url)))))
   .then(found => found.some(Boolean))"""
-WORKER_READY = "navigator.serviceWorker.ready.then(() => true)"
+WORKER_READY = "() => navigator.serviceWorker.ready.then(() => true)"
+# Functions, not expressions: the page's CSP forbids eval, and Playwright polls in the page.
 
 
 def _unfinished_offline_lesson(email):
@@ -44,7 +45,7 @@ def test_lesson_readable_offline_and_completion_sent_once(demo_site, new_page):
 
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("localStorage.getItem('cx-offline-outbox') === '[]'")
+    page.wait_for_function("() => localStorage.getItem('cx-offline-outbox') === '[]'")
     assert LessonCompletion.objects.filter(user=user, lesson=lesson).count() == 1
     page.reload()  # a second flush sends nothing again
     assert LessonCompletion.objects.filter(user=user, lesson=lesson).count() == 1
@@ -56,7 +57,7 @@ def test_a_page_not_on_the_phone_shows_the_offline_page(demo_site, new_page):
     log_in(page, demo_site, "learner@cx-academy.example")
     assert page.evaluate(WORKER_READY)
     page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.context.set_offline(True)
     page.goto(demo_site + "/champions/")
     assert page.locator("h1").inner_text() == "Sie sind offline"
