@@ -9,12 +9,15 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DIR=.ci/cache/oidc-provider
 VERSION=9
-if [ ! -f "$DIR/node_modules/oidc-provider/package.json" ]; then
-  mkdir -p "$DIR"
-  (cd "$DIR" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund "oidc-provider@$VERSION" >&2)
-fi
-# ES modules resolve packages from their own folder, so the configuration runs from the cache.
-cp .ci/services/oidc-provider.mjs "$DIR/provider.mjs"
+mkdir -p "$DIR"
+(
+  flock 9  # parallel test workers install once
+  if [ ! -f "$DIR/node_modules/oidc-provider/package.json" ]; then
+    (cd "$DIR" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund "oidc-provider@$VERSION" >&2)
+  fi
+  # ES modules resolve packages from their own folder, so the configuration runs from the cache.
+  cp .ci/services/oidc-provider.mjs "$DIR/provider.mjs.tmp" && mv "$DIR/provider.mjs.tmp" "$DIR/provider.mjs"
+) 9>"$DIR/.lock"
 case "${1:-install}" in
   install) echo "$PWD/$DIR" ;;
   run) exec node "$DIR/provider.mjs" ;;

@@ -279,3 +279,26 @@ def test_password_reset_with_the_mail_server_down_is_a_clear_page(client, home_p
     )
     assert response.status_code == 200
     assert "Mailserver gerade nicht erreichbar" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_queued_mail_keeps_both_parts_through_the_task(smtp_sink, settings):
+    from accounts.tasks import deliver_mail
+    from core.mail import compose, site_url, to_payload
+
+    settings.SITE_URL = SITE
+    message = compose(
+        "champions/email/nudge",
+        {
+            "champion_name": "Chris",
+            "member_name": "Ann & Bo",
+            "action_url": site_url("/"),
+            "action_label": "Go",
+        },
+        "ann@firma.example",
+        "en",
+    )
+    deliver_mail.delay(to_payload(message)).get()
+    (received,) = smtp_sink.received()
+    text = check(received, "ann@firma.example", "en", "A friendly reminder from Chris")
+    assert "Hello Ann & Bo," in text
