@@ -18,6 +18,7 @@ from wagtail.models import Page
 
 from core.locales import active_locale, default_locale
 
+from .events import lesson_opened
 from .models import (
     Certificate,
     CourseEnrolment,
@@ -130,7 +131,8 @@ def open_lesson(user, lesson: LessonPage) -> CourseEnrolment:
     enrolment = enrol(user, course)
     if enrolment.last_lesson_id != lesson.pk:
         enrolment.last_lesson = lesson
-        enrolment.save(update_fields=["last_lesson"])
+        enrolment.save(update_fields=["last_lesson", "updated_at"])
+    lesson_opened.send(sender=LessonPage, user=user, lesson=lesson)
     return enrolment
 
 
@@ -180,7 +182,7 @@ def check_course_completion(
     if not final_exam_passed(user, course):
         return False
     enrolment.completed_at = timezone.now()
-    enrolment.save(update_fields=["completed_at"])
+    enrolment.save(update_fields=["completed_at", "updated_at"])
     issue_certificate(user, course)
     return True
 
