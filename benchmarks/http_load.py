@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from html import unescape as html_unescape
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +64,7 @@ def learner_sessions() -> list[str]:
 
 
 def quiz_target() -> tuple[str, int, dict[str, str]]:
-    """The lesson with a quiz, its quiz id and the right answer of each question."""
+    """The lesson with a quiz, its quiz id and the right answer of each question (form fields)."""
     from curriculum.models import CoursePage, LessonPage
     from quizzes.models import Quiz
 
@@ -74,7 +75,7 @@ def quiz_target() -> tuple[str, int, dict[str, str]]:
         f"q{q.pk}": next(o["id"] for o in q.option_items() if o["correct"])
         for q in quiz.questions.all()
     }
-    return lesson.url, quiz.pk, {"lesson_id": lesson.pk, **answers}
+    return lesson.url, quiz.pk, answers
 
 
 class Load:
@@ -103,7 +104,7 @@ class Load:
             headers["X-CSRFToken"] = CSRF
         conn.request(method, path, body=data, headers=headers)
         response = conn.getresponse()
-        response.read()
+        response.body = response.read().decode("utf-8", "replace")
         conn.close()
         return response
 
@@ -130,6 +131,18 @@ class Load:
         return self.done / (time.perf_counter() - started), len(self.errors)
 
 
+def quiz_start_fields(html: str, quiz_id: int) -> dict[str, str]:
+    """The hidden fields of the lesson page's "start quiz" form (as the browser would send)."""
+    form = re.search(
+        rf'<form[^>]*action="/quizzes/{quiz_id}/start/"[^>]*>(.*?)</form>', html, re.DOTALL
+    )
+    if not form:
+        raise RuntimeError("the lesson page has no start form for the quiz")
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form[1]))
+    fields.pop("csrfmiddlewaretoken", None)
+    return {name: html_unescape(value) for name, value in fields.items()}
+
+
 def expect(response, status: int, what: str):
     if response.status != status:
         raise RuntimeError(f"{what}: HTTP {response.status}")
@@ -149,7 +162,6 @@ def main() -> None:
         sys.exit("No benchmark data: run benchmarks/learner_scale.py first.")
     sessions = learner_sessions()
     lesson_url, quiz_id, answers = quiz_target()
-    lesson_id = answers.pop("lesson_id")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
@@ -177,7 +189,8 @@ def main() -> None:
                 time.sleep(0.2)
         probe = Load(sessions)
         expect(probe.request("GET", "/bench/bare/", sessions[0]), 200, "bare view")
-        expect(probe.request("GET", lesson_url, sessions[0]), 200, "lesson page")
+        lesson_html = expect(probe.request("GET", lesson_url, sessions[0]), 200, "lesson page")
+        start_fields = quiz_start_fields(lesson_html.body, quiz_id)
 
         def bare(load: Load) -> None:
             expect(load.request("GET", "/bench/bare/", load.next_session()), 200, "bare")
@@ -188,12 +201,7 @@ def main() -> None:
         def quiz(load: Load) -> None:
             session = load.next_session()
             started = expect(
-                load.request(
-                    "POST",
-                    f"/quizzes/{quiz_id}/start/",
-                    session,
-                    {"context_key": f"lesson:{lesson_id}", "next": lesson_url},
-                ),
+                load.request("POST", f"/quizzes/{quiz_id}/start/", session, start_fields),
                 302,
                 "quiz start",
             )
