@@ -25,3 +25,15 @@ def send_invitation(invitation_id: int) -> None:
         None,
         [invitation.email],
     )
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=120)
+def send_invitation_batch(self, invitation_ids: list[int]) -> int:
+    """E-mail one batch of invitations; skips ones accepted in the meantime."""
+    sent = 0
+    for invitation_id in Invitation.objects.filter(
+        pk__in=invitation_ids, accepted_at__isnull=True
+    ).values_list("pk", flat=True):
+        send_invitation(invitation_id)
+        sent += 1
+    return sent

@@ -95,3 +95,29 @@ def send_weekly_digests(today_iso: str | None = None) -> int:
             body = render_to_string("assignments/email/digest_body.txt", context)
         send_mail(subject, body, None, [manager.email])
     return len(by_manager)
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=300)
+def send_assignment_notices(self, assignment_ids: list[int]) -> int:
+    """Tell each person of one batch, in their language, which training HR assigned them."""
+    by_user: dict[int, list] = defaultdict(list)
+    for assignment in (
+        Assignment.objects.filter(pk__in=assignment_ids, user__is_active=True)
+        .select_related("user", "course")
+        .order_by("due_date")
+    ):
+        by_user[assignment.user_id].append(assignment)
+    for items in by_user.values():
+        user = items[0].user
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            context = {
+                "user": user,
+                "assignments": items,
+                "base_url": settings.WAGTAILADMIN_BASE_URL,
+            }
+            subject = " ".join(
+                render_to_string("assignments/email/assigned_subject.txt", context).split()
+            )
+            body = render_to_string("assignments/email/assigned_body.txt", context)
+        send_mail(subject, body, None, [user.email])
+    return len(by_user)

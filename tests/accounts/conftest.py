@@ -58,7 +58,16 @@ def world(tree, learner, champion, hr_user, editor):
     item = ActionItem.objects.create(
         session=session, owner=learner, description="x", due_date=datetime.date(2026, 2, 1)
     )
+    from people.models import Department, EmployeeImport
+
+    department = Department.objects.create(name="Matrix-Abteilung")
+    import_job = EmployeeImport.objects.create(
+        filename="staff.csv", content=b"email,first_name\n", created_by=hr_user
+    )
     kwargs = {
+        "import_job": {"pk": import_job.pk},
+        "unit_kind": {"kind": "departments"},
+        "unit": {"kind": "departments", "pk": department.pk},
         "fmt_json": {"fmt": "json"},
         "bad_token": {"token": "does-not-exist"},
         "quiz": {"quiz_id": quiz.pk},
