@@ -5,35 +5,51 @@ from __future__ import annotations
 from celery import shared_task
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from core.mail import compose, site_url
 
 from .models import Invitation
 
 
 @shared_task
-def send_invitation(invitation_id: int) -> None:
-    """E-mail an invitation link."""
+def send_invitation(invitation_id: int, language: str | None = None) -> None:
+    """E-mail an invitation link (in `language`, else the site's default language)."""
     invitation = Invitation.objects.get(pk=invitation_id)
-    link = settings.WAGTAILADMIN_BASE_URL + reverse(
-        "accounts:accept_invitation", args=[invitation.token]
-    )
-    send_mail(
-        "Ihre Einladung zur CX Academy / Your invitation to CX Academy",
-        f"Willkommen! Legen Sie hier Ihr Konto an (gültig bis {invitation.expires_at:%d.%m.%Y}):\n{link}\n\n"
-        f"Welcome! Create your account here:\n{link}\n",
-        None,
-        [invitation.email],
-    )
+    language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        label = _("Create my account")
+    compose(
+        "accounts/email/invitation",
+        {
+            "invitation": invitation,
+            "expires_at": invitation.expires_at,
+            "action_url": site_url(reverse("accounts:accept_invitation", args=[invitation.token])),
+            "action_label": label,
+        },
+        to=invitation.email,
+        language=language,
+    ).send()
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=120)
 def send_invitation_batch(self, invitation_ids: list[int]) -> int:
-    """E-mail one batch of invitations; skips ones accepted in the meantime."""
-    sent = 0
-    for invitation_id in Invitation.objects.filter(
-        pk__in=invitation_ids, accepted_at__isnull=True
-    ).values_list("pk", flat=True):
-        send_invitation(invitation_id)
-        sent += 1
-    return sent
+    """E-mail one batch of invitations, each in the person's language when HR already knows
+    them (an import); skips invitations accepted in the meantime."""
+    from .models import User
+
+    invitations = list(
+        Invitation.objects.filter(pk__in=invitation_ids, accepted_at__isnull=True).values_list(
+            "pk", "email"
+        )
+    )
+    languages = dict(
+        User.objects.filter(email__in=[email for _pk, email in invitations]).values_list(
+            "email", "preferred_language"
+        )
+    )
+    for invitation_id, email in invitations:
+        send_invitation(invitation_id, languages.get(email))
+    return len(invitations)

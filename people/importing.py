@@ -678,6 +678,7 @@ PROFILE_FIELDS = [
     "hire_date",
     "is_active",
     "left_on",
+    "updated_at",  # bulk_update does not touch auto_now fields; API sync reads this one
 ]
 
 
@@ -696,7 +697,7 @@ def apply_import(
     rows = preview.rows
     total = len(rows) + (len(preview.to_deactivate) if deactivate_missing else 0)
     done = 0
-    today = timezone.localdate()
+    today, now = timezone.localdate(), timezone.now()
     unusable = make_password(None)
     user_ids: dict[str, int] = {}
     context: dict = {}  # receivers keep what they load once per import (e.g. the rules)
@@ -766,6 +767,7 @@ def apply_import(
                     profile.left_on = None
                 for k, value in fields.items():
                     setattr(profile, k, value)
+                profile.updated_at = now
                 changed_profiles.append(profile)
             if v["active"]:
                 saved.append(profile)
@@ -799,7 +801,7 @@ def deactivate_profiles(profile_ids: list[int], today: datetime.date | None = No
     count = 0
     for chunk in _chunks(profile_ids, BATCH_SIZE):
         count += EmployeeProfile.objects.filter(pk__in=chunk, is_active=True).update(
-            is_active=False, left_on=today
+            is_active=False, left_on=today, updated_at=timezone.now()
         )
         User.objects.filter(employee__pk__in=chunk).update(is_active=False)
     return count

@@ -23,6 +23,7 @@ class Department(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive units are kept for history.")
     )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -40,6 +41,7 @@ class Location(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive units are kept for history.")
     )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -60,6 +62,7 @@ class Team(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive units are kept for history.")
     )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["department__name", "name"]
@@ -113,6 +116,7 @@ class EmployeeProfile(models.Model):
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]

@@ -70,8 +70,10 @@ def merge_units(source, target) -> int:
         raise ValueError(problem)
     moved = 0
     if isinstance(source, Department):
-        moved = EmployeeProfile.objects.filter(department=source).update(department=target)
-        Department.objects.filter(parent=source).update(parent=target)
+        moved = EmployeeProfile.objects.filter(department=source).update(
+            department=target, updated_at=timezone.now()
+        )
+        Department.objects.filter(parent=source).update(parent=target, updated_at=timezone.now())
         target_teams = {t.name.lower(): t for t in target.teams.all()}
         for team in list(source.teams.all()):
             twin = target_teams.get(team.name.lower())
@@ -80,13 +82,17 @@ def merge_units(source, target) -> int:
                 team.save(update_fields=["department"])
             else:
                 units_merged.send(sender=Team, source=team, target=twin)
-                EmployeeProfile.objects.filter(team=team).update(team=twin)
+                EmployeeProfile.objects.filter(team=team).update(
+                    team=twin, updated_at=timezone.now()
+                )
                 team.delete()
     elif isinstance(source, Location):
-        moved = EmployeeProfile.objects.filter(location=source).update(location=target)
+        moved = EmployeeProfile.objects.filter(location=source).update(
+            location=target, updated_at=timezone.now()
+        )
     elif isinstance(source, Team):
         moved = EmployeeProfile.objects.filter(team=source).update(
-            team=target, department=target.department
+            team=target, department=target.department, updated_at=timezone.now()
         )
     units_merged.send(sender=type(source), source=source, target=target)
     source.delete()

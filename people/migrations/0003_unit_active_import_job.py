@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0001_initial'),
+        ('people', '0002_updated_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

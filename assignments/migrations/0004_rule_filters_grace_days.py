@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assignments', '0001_initial'),
-        ('people', '0002_unit_active_import_job'),
+        ('assignments', '0003_assignment_updated_at'),
+        ('people', '0003_unit_active_import_job'),
     ]
 
     operations = [
