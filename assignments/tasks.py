@@ -209,15 +209,26 @@ def send_assignment_notices(self, assignment_ids: list[int]) -> int:
         by_user[assignment.user_id].append(assignment)
     for items in by_user.values():
         user = items[0].user
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            context = {
+        language = language_of(user)
+        with translation.override(language):
+            courses = [
+                {
+                    "title": (course := a.course.localized).title,
+                    "due_date": a.due_date,
+                    "url": site_url(course.url),
+                }
+                for a in items
+            ]
+            label = _("Open CX Academy")
+        compose(
+            "assignments/email/assigned",
+            {
                 "user": user,
-                "assignments": items,
-                "base_url": settings.WAGTAILADMIN_BASE_URL,
-            }
-            subject = " ".join(
-                render_to_string("assignments/email/assigned_subject.txt", context).split()
-            )
-            body = render_to_string("assignments/email/assigned_body.txt", context)
-        send_mail(subject, body, None, [user.email])
+                "courses": courses,
+                "action_url": site_url("/"),
+                "action_label": label,
+            },
+            to=user.email,
+            language=language,
+        ).send()
     return len(by_user)
