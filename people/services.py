@@ -143,6 +143,7 @@ def run_import(job_id: int) -> EmployeeImport:
     try:
         preview = preview_import(bytes(job.content), job.filename, actor=job.created_by)
         progress(0, len(preview.rows))
+        EmployeeImport.objects.filter(pk=job.pk).update(total_rows=len(preview.rows))
         if not preview.ok:
             raise ValueError("; ".join(preview.errors[:5]) or gettext("The file has errors."))
         with transaction.atomic():

@@ -9,7 +9,7 @@ employees_imported = Signal()
 # (saved, active), today=<date>, context=<dict shared by the batches of one import>. Receivers return how many records they created (assignments).
 employees_batch_saved = Signal()
 
-# Sent by the import preview: profiles=[unsaved EmployeeProfile, ...] as they will be after the
+# Sent by the import preview: profiles=[PlannedProfile, ...] as they will be after the
 # import (user_id None for new people). Receivers return a dict of counts to announce, e.g.
 # {"assignments": 120, "overdue_at_once": 3}.
 import_forecast = Signal()

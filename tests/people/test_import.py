@@ -456,3 +456,21 @@ def test_learners_cannot_reach_an_import(client_as, learner, hr_user, org, home_
         assert client.get(url).status_code == 403
     assert client.post(f"/people/import/{job.pk}/apply/", {"invitations": "now"}).status_code == 403
     assert not User.objects.filter(email="mia.meyer@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_the_sample_file_in_the_repository_imports():
+    from pathlib import Path
+
+    from people.importing import create_missing_units
+
+    content = (Path(__file__).resolve().parents[2] / "docs/sample-employees.csv").read_bytes()
+    preview = preview_import(content, "sample-employees.csv")
+    assert not preview.error_groups and not preview.unknown_columns
+    assert set(preview.missing_departments) == {"Kundenservice", "Kundenservice Nord", "Vertrieb"}
+    create_missing_units(preview)
+    preview = preview_import(content, "sample-employees.csv")
+    assert preview.ok and preview.encoding == "Windows-1252" and preview.delimiter == ";"
+    apply_import(preview)
+    assert User.objects.get(email="jonas.weiss@firma.example").last_name == "Weiß"
+    assert not User.objects.get(email="mehmet.oezdemir@firma.example").is_active
