@@ -16,7 +16,7 @@ from wagtail.models import Locale
 
 from accounts import roles
 from accounts.factories import UserFactory
-from accounts.models import Invitation, User
+from accounts.models import User
 from people.factories import DepartmentFactory, EmployeeProfileFactory
 
 SITE = "https://academy.firma.example"
@@ -97,19 +97,14 @@ def by_recipient(sink) -> dict[str, list[EmailMessage]]:
 
 
 @pytest.mark.django_db
-def test_invitations(smtp_sink, settings):
-    from accounts.tasks import send_invitation
-
-    settings.SITE_URL = SITE
+def test_invitations(smtp_sink, settings, django_capture_on_commit_callbacks):
     from accounts import services
 
-    invitation = services.invite("neu@firma.example")
-    other = Invitation.objects.create(
-        email="new@firma.example",
-        token="t-en",
-        expires_at=invitation.expires_at,
-    )
-    send_invitation.delay(other.pk, "en").get()
+    settings.SITE_URL = SITE
+    # an imported person whose language HR knows gets the invitation in it
+    UserFactory(email="new@firma.example", preferred_language="en", is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, _other = services.invite_many(["neu@firma.example", "new@firma.example"])
     mails = by_recipient(smtp_sink)
     text = check(
         mails["neu@firma.example"][0], "neu@firma.example", "de", "Ihre Einladung zu CX Academy"
