@@ -28,6 +28,7 @@ PROJECT_APPS = [
     "assignments",
     "champions",
     "reports",
+    "outcomes",
 ]
 WAGTAIL_APPS = [
     "wagtail.contrib.forms",

@@ -16,6 +16,8 @@ from champions.models import (
 )
 from curriculum import services as progress
 from journeys.models import JourneyMap
+from outcomes.models import FigureUpload
+from people.models import Location
 from quizzes import services as quiz_services
 from quizzes.factories import QuestionFactory, QuizFactory
 
@@ -58,6 +60,8 @@ def world(tree, learner, champion, hr_user, editor):
     item = ActionItem.objects.create(
         session=session, owner=learner, description="x", due_date=datetime.date(2026, 2, 1)
     )
+    location = Location.objects.create(name="Hamburg")
+    figure_upload = FigureUpload.objects.create(uploaded_by=hr_user, filename="kpi.csv")
     kwargs = {
         "fmt_json": {"fmt": "json"},
         "bad_token": {"token": "does-not-exist"},
@@ -77,6 +81,9 @@ def world(tree, learner, champion, hr_user, editor):
         "lesson": {"lesson_id": lesson.pk},
         "reflection": {"lesson_id": lesson.pk, "block_id": lesson.body[1].id},
         "certificate": {"code": certificate.code},
+        "outcome_unit": {"kind": "location", "pk": location.pk},
+        "outcome_unit_csv": {"kind": "location", "pk": location.pk, "fmt": "csv"},
+        "figure_upload": {"pk": figure_upload.pk},
     }
     users = {"learner": learner, "champion": champion, "hr": hr_user, "editor": editor}
     return kwargs, users

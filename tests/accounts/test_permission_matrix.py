@@ -88,6 +88,16 @@ EXPECTED = {
     "curriculum:search": (None, logged_in(OK)),
     "curriculum:download_certificate": ("certificate", owner()),
     "curriculum:verify_certificate": ("certificate", everyone(OK)),
+    "outcomes:overview": (None, only({"hr"})),
+    "outcomes:unit": ("outcome_unit", only({"hr"}, others=FORBIDDEN)),
+    "outcomes:unit_export": ("outcome_unit_csv", only({"hr"})),
+    "outcomes:figures": (None, only({"hr"})),
+    "outcomes:metric_create": (None, everyone(NOT_ALLOWED)),
+    "outcomes:figure_upload": ("figure_upload", only({"hr"})),
+    "outcomes:feedback_overview": (None, only({"hr", "editor"})),
+    "outcomes:feedback_course": ("course", only({"hr", "editor"})),
+    # the learner finished the course; the others have not: back to the course page
+    "outcomes:feedback_answer": ("course", {**everyone(302), "learner": OK}),
 }
 
 
