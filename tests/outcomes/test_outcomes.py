@@ -460,3 +460,12 @@ def test_editors_see_feedback_but_not_outcomes(client_as, editor, tree):
     assert client.get(reverse("outcomes:feedback_overview")).status_code == 200
     assert client.get(reverse("outcomes:feedback_course", args=[tree.course.pk])).status_code == 200
     assert client.get(reverse("outcomes:overview")).status_code == 403
+
+
+def test_the_sample_file_in_the_readme_reads_cleanly(units):
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[2] / "outcomes/samples/kennzahlen.csv"
+    rows, errors = read_figures(sample.read_bytes(), sample.name)
+    assert errors == []
+    assert len(rows) == 16  # 4 rows × 4 figures
