@@ -24,6 +24,7 @@ urlpatterns = [
     path("assignments/", include("assignments.urls")),
     path("reports/", include("reports.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("", include("api.urls")),
     path("", include("curriculum.urls")),
 ]
 

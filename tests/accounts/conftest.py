@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from api.models import WebhookEndpoint
 from champions.models import (
     ActionItem,
     ChampionProfile,
@@ -62,6 +63,9 @@ def world(tree, learner, champion, hr_user, editor):
     )
     location = Location.objects.create(name="Hamburg")
     figure_upload = FigureUpload.objects.create(uploaded_by=hr_user, filename="kpi.csv")
+    webhook_endpoint = WebhookEndpoint.objects.create(
+        url="https://hooks.example/cx", secret="whsec_c2VjcmV0", events=["course.completed"]
+    )
     kwargs = {
         "fmt_json": {"fmt": "json"},
         "bad_token": {"token": "does-not-exist"},
@@ -84,6 +88,9 @@ def world(tree, learner, champion, hr_user, editor):
         "outcome_unit": {"kind": "location", "pk": location.pk},
         "outcome_unit_csv": {"kind": "location", "pk": location.pk, "fmt": "csv"},
         "figure_upload": {"pk": figure_upload.pk},
+        "api_pk": {"pk": 1},
+        "api_token": {"token_id": 1},
+        "webhook_endpoint": {"endpoint_id": webhook_endpoint.pk},
     }
     users = {"learner": learner, "champion": champion, "hr": hr_user, "editor": editor}
     return kwargs, users
