@@ -18,7 +18,7 @@ from accounts.permissions import (
     role_required,
 )
 from curriculum.models import CoursePage
-from reports.exports import csv_response, xlsx_response
+from core.exports import csv_response, xlsx_response
 
 from . import services
 from .charts import line_chart_svg
