@@ -17,8 +17,8 @@ from accounts.permissions import (
     learner_required,
     role_required,
 )
-from curriculum.models import CoursePage
 from core.exports import csv_response, xlsx_response
+from curriculum.models import CoursePage
 
 from . import services
 from .charts import line_chart_svg
