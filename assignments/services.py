@@ -10,8 +10,9 @@ from django.db import transaction
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
+from core.pages import default_language_page
 from curriculum.models import CoursePage
-from curriculum.services import original, path_courses
+from curriculum.services import path_courses
 from people.models import EmployeeProfile
 from people.services import department_with_children
 
@@ -84,9 +85,12 @@ def assignments_for_users(user_ids: Iterable[int]) -> dict[int, list]:
 def rule_courses(rule: AssignmentRule) -> list[CoursePage]:
     """The (German) courses a rule assigns."""
     if rule.course_id:
-        return [original(rule.course)]
+        return [default_language_page(rule.course)]
     if rule.learning_path_id:
-        return [original(c) for c in path_courses(original(rule.learning_path))]
+        return [
+            default_language_page(c)
+            for c in path_courses(default_language_page(rule.learning_path))
+        ]
     return []
 
 

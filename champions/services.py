@@ -350,7 +350,7 @@ def group_figures(group: CoachingGroup) -> dict:
     return {
         "group_rate": rate(group_done),
         "company_rate": rate(company),
-        # (label, value) bars for `home.charts.bar_chart_svg`
+        # (label, value) bars for `core.charts.bar_chart_svg`
         "trend": [(t["week"].strftime("%d.%m."), round(float(t["score"] or 0))) for t in trend],
         "sessions": [(s["month"].strftime("%m/%Y"), s["count"]) for s in sessions],
     }

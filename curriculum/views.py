@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wagtail.models import Locale, Page
 
+from core.pages import default_language_page
+
 from . import services
 from .certificates import certificate_pdf
 from .forms import ReflectionForm
@@ -70,7 +72,7 @@ def save_reflection(request: HttpRequest, lesson_id: int, block_id: str) -> Http
     if not form.is_valid():
         return HttpResponseBadRequest(" ".join(form.errors["text"]))
     text = form.cleaned_data["text"]
-    original = services.original(lesson)
+    original = default_language_page(lesson)
     if text:
         ReflectionAnswer.objects.update_or_create(
             user=request.user, lesson=original, block_id=block_id, defaults={"text": text}

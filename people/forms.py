@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from home.forms import IdChoiceField
+from core.forms import IdChoiceField
 
 from .importing import MAX_IMPORT_BYTES
 from .models import Department, Location, StaffRole

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import hr_required
 from assignments.services import STATUS_LABELS, status_of
-from home.charts import bar_chart_svg
+from core.charts import bar_chart_svg
 
 from . import services
 from .exports import csv_response, xlsx_response
