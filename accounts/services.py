@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import audit
 from .models import Invitation, User
 
 INVITATION_DAYS = 14
@@ -34,6 +35,13 @@ def invite(email: str, inviter=None, roles: list[str] | None = None) -> Invitati
         expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
     )
     send_invitation.delay(invitation.pk)
+    return invitation
+
+
+def invite_person(email: str, actor, roles: list[str]) -> Invitation:
+    """HR invites one person: the invitation mail and its audit entry."""
+    invitation = invite(email, actor, roles)
+    audit.record(actor, "accounts.invite", f"Invitation to {invitation.email}", roles=roles)
     return invitation
 
 

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import audit, services
+from . import services
 from .adapters import SESSION_KEY
 from .forms import AccountForm, InvitationForm
 from .models import AuditEntry
@@ -63,13 +63,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     """HR invites one person by e-mail."""
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.invite(form.cleaned_data["email"], request.user, form.cleaned_data["roles"])
-        audit.record(
-            request.user,
-            "accounts.invite",
-            f"Invitation to {form.cleaned_data['email']}",
-            roles=form.cleaned_data["roles"],
-        )
+        services.invite_person(form.cleaned_data["email"], request.user, form.cleaned_data["roles"])
         messages.success(request, _("Invitation sent."))
         return redirect("accounts:invite")
     return render(

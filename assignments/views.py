@@ -10,12 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import audit
 from accounts.permissions import hr_required
 
 from .forms import AssignmentRuleForm
 from .models import AssignmentRule
-from .services import apply_rule
+from .services import create_rule
 
 
 @hr_required
@@ -24,17 +23,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     """List assignment rules and create a new one (applied at once and to future hires)."""
     form = AssignmentRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        rule = form.save(commit=False)
-        rule.created_by = request.user
-        rule.save()
-        form.save_m2m()
-        created = apply_rule(rule)
-        audit.record(
-            request.user,
-            "assignments.rule_created",
-            f"{rule}: {created} assignments",
-            rule_id=rule.pk,
-        )
+        _rule, created = create_rule(request.user, **form.cleaned_data)
         messages.success(request, _("Assigned to %(count)d people.") % {"count": created})
         return redirect("assignments:rules")
     listing = (
