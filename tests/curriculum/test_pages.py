@@ -125,3 +125,21 @@ def test_lesson_renders_all_block_types(client_as, learner, tree, knowledge_chec
     assert "Checkliste laden" in html
     assert "Was nehmen Sie mit?" in html
     assert "Wissenscheck" in html and 'name="context_key"' in html
+
+
+@pytest.mark.django_db
+def test_every_lesson_block_previews_in_the_block_picker(client, editor, tree):
+    """Wagtail's block picker renders each block's preview_value without a server error."""
+    from curriculum.blocks import LessonStreamBlock
+    from quizzes.factories import QuizFactory
+
+    QuizFactory(title="Wissenscheck Beschwerden")
+    client.force_login(editor)
+    stream = LessonStreamBlock()
+    for name, block in stream.child_blocks.items():
+        assert block.is_previewable, name
+        response = client.get("/admin/block-preview/", {"id": block.definition_prefix})
+        assert response.status_code == 200, name
+    quiz_block = stream.child_blocks["quiz"]
+    html = client.get("/admin/block-preview/", {"id": quiz_block.definition_prefix})
+    assert "Wissenscheck Beschwerden" in html.content.decode()
