@@ -126,7 +126,7 @@ def test_save_reflection_keeps_one_answer_across_languages_and_empty_deletes(lea
     lesson.save_revision().publish()
     lesson.refresh_from_db()
     block_id = lesson.body[0].id
-    english = lesson.copy_for_translation(Locale.objects.get(language_code="en"))
+    english = lesson.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
     english.save_revision().publish()
     save_reflection(learner, lesson, block_id, "Erster Gedanke")
     answer = save_reflection(learner, english, block_id, "Second thought")
