@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.permissions import champion_required, hr_required, is_hr
 from core.charts import bar_chart_svg
 from core.ids import parse_id
+from core.redirects import safe_next
 
 from . import services
 from .forms import (
@@ -310,6 +311,4 @@ def complete_action_item(request: HttpRequest, item_id: int) -> HttpResponse:
         item.done_at = timezone.now()
         item.save(update_fields=["done_at"])
     messages.success(request, _("Well done!"))
-    return redirect(
-        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/") else "/"
-    )
+    return redirect(safe_next(request))
