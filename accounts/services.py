@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +10,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.exports import csv_text
 
 from . import audit
 from .models import Invitation, User
@@ -55,6 +55,17 @@ def usable_invitation(token: str) -> Invitation:
     if invitation.expires_at < timezone.now():
         raise InvitationError(_("This invitation has expired. Ask HR for a new one."))
     return invitation
+
+
+def pending_invitation_for(email: str) -> Invitation | None:
+    """The newest unused, unexpired invitation for an e-mail address (SSO sign-ups honour it)."""
+    return (
+        Invitation.objects.filter(
+            email=email.lower(), accepted_at__isnull=True, expires_at__gte=timezone.now()
+        )
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def email_domain_allowed(email: str) -> bool:
@@ -110,10 +121,7 @@ def personal_data(user: User) -> dict:
 def personal_data_csv(user: User) -> str:
     """The same data as CSV rows: section, item, date, detail."""
     data = personal_data(user)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(["section", "item", "date", "detail"])
-    for section in personal_data_sections():
-        for row in data[section.key]:
-            writer.writerow(section.csv_row(row))
-    return buffer.getvalue()
+    rows = (
+        section.csv_row(row) for section in personal_data_sections() for row in data[section.key]
+    )
+    return csv_text(["section", "item", "date", "detail"], rows)

@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.permissions import champion_required, hr_required, is_hr
 from core.charts import bar_chart_svg
 from core.ids import parse_id
+from core.redirects import safe_next
 
 from . import services
 from .forms import (
@@ -300,6 +301,4 @@ def complete_action_item(request: HttpRequest, item_id: int) -> HttpResponse:
     item = get_object_or_404(ActionItem, pk=item_id, owner=request.user)
     services.mark_action_item_done(item)
     messages.success(request, _("Well done!"))
-    return redirect(
-        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/") else "/"
-    )
+    return redirect(safe_next(request))

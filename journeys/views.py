@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import can_view_insights, can_view_journey_map, role_required
 from core.ids import is_valid_id, parse_id
+from core.redirects import safe_next
 
 from . import services
 from .forms import CommentForm, TouchpointForm
@@ -25,9 +26,8 @@ def _exercise_or_404(lesson_id: int, block_id: str) -> services.Exercise:
 
 
 def _back(request: HttpRequest, exercise: services.Exercise) -> HttpResponse:
-    target = request.POST.get("next", "")
-    url = target if target.startswith("/") and not target.startswith("//") else exercise.lesson.url
-    return redirect(f"{url}#journey-{exercise.block_id}")
+    url = safe_next(request, exercise.lesson.url)
+    return redirect(f"{url.split('#', 1)[0]}#journey-{exercise.block_id}")
 
 
 @require_POST

@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import hr_required
 from assignments.services import with_status
 from core.charts import bar_chart_svg
+from core.exports import csv_response, xlsx_response
 
 from . import services
-from .exports import csv_response, xlsx_response
 from .forms import ReportFilterForm
 
 
@@ -98,9 +99,9 @@ def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
                 r.user.email,
                 str(r.user),
                 r.course.title,
-                r.due_date.isoformat(),
+                r.due_date,
                 r.status_label,
-                r.completed_at.date().isoformat() if r.completed_at else "",
+                timezone.localdate(r.completed_at) if r.completed_at else None,
             ]
             for r in source
         )
@@ -114,4 +115,4 @@ def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
         name = f"cx-report-{dimension}"
     if fmt == "csv":
         return csv_response(name, header, rows)
-    return xlsx_response(name, header, rows)
+    return xlsx_response(name, header, rows, sheet_title=label)

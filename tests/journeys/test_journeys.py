@@ -286,3 +286,12 @@ def test_insight_scope_follows_can_view_insights(hr_user):
     assert selected == service and set(ids) == {service.pk, hotline.pk}
     assert services.insight_scope(hr_user, None) == (None, None)  # HR: every department
     assert services.insight_scope(hr_user, sales.pk)[0] == sales
+
+
+@pytest.mark.django_db
+def test_journey_forms_never_redirect_off_site(client_as, learner, exercise_lesson, block_id):
+    """Regression: next=/\\evil.example passed the old startswith("/") check."""
+    client = client_as(learner)
+    for target in ("/\\evil.example", "//evil.example", "https://evil.example/x"):
+        response = add(client, exercise_lesson, block_id, next=target)
+        assert response["Location"] == f"{exercise_lesson.url}#journey-{block_id}", target

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('curriculum', '0003_lesson_blocks_reflections_certificates'),
+        ('curriculum', '0004_courseenrolment_updated_at'),
     ]
 
     operations = [
