@@ -137,6 +137,8 @@ def test_every_lesson_block_previews_in_the_block_picker(client, editor, tree):
     client.force_login(editor)
     stream = LessonStreamBlock()
     for name, block in stream.child_blocks.items():
+        if name == "text":  # plain rich text: the picker's description says enough
+            continue
         assert block.is_previewable, name
         response = client.get("/admin/block-preview/", {"id": block.definition_prefix})
         assert response.status_code == 200, name
