@@ -248,6 +248,10 @@ ACADEMY_NAME = env("ACADEMY_NAME", default="CX Academy")
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CX Academy <academy@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Bulk e-mails (invitations after an import, assignment notices) go out in batches this size,
+# one batch every INVITATION_BATCH_SECONDS, at a rate the mail server accepts.
+INVITATION_BATCH_SIZE = env.int("INVITATION_BATCH_SIZE", default=200)
+INVITATION_BATCH_SECONDS = env.int("INVITATION_BATCH_SECONDS", default=60)
 
 # Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
