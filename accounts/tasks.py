@@ -5,23 +5,30 @@ from __future__ import annotations
 from celery import shared_task
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from core.mail import compose, site_url
 
 from .models import Invitation
 
 
 @shared_task
-def send_invitation(invitation_id: int) -> None:
-    """E-mail an invitation link."""
+def send_invitation(invitation_id: int, language: str | None = None) -> None:
+    """E-mail an invitation link (in `language`, else the site's default language)."""
     invitation = Invitation.objects.get(pk=invitation_id)
-    link = settings.WAGTAILADMIN_BASE_URL + reverse(
-        "accounts:accept_invitation", args=[invitation.token]
-    )
-    send_mail(
-        "Ihre Einladung zur CX Academy / Your invitation to CX Academy",
-        f"Willkommen! Legen Sie hier Ihr Konto an (gültig bis {invitation.expires_at:%d.%m.%Y}):\n{link}\n\n"
-        f"Welcome! Create your account here:\n{link}\n",
-        None,
-        [invitation.email],
-    )
+    language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        label = _("Create my account")
+    compose(
+        "accounts/email/invitation",
+        {
+            "invitation": invitation,
+            "expires_at": invitation.expires_at,
+            "action_url": site_url(reverse("accounts:accept_invitation", args=[invitation.token])),
+            "action_label": label,
+        },
+        to=invitation.email,
+        language=language,
+    ).send()

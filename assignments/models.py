@@ -78,9 +78,10 @@ class Assignment(models.Model):
 class ReminderReason(models.TextChoices):
     """Why a reminder e-mail goes out."""
 
-    DUE_IN_7_DAYS = "due_7", _("Due in 7 days")
-    DUE_TOMORROW = "due_1", _("Due tomorrow")
+    BEFORE_DUE = "before", _("Before the due date")
+    DUE_TODAY = "due_today", _("On the due date")
     OVERDUE = "overdue", _("Overdue")
+    ESCALATED = "escalated", _("Told the manager")
 
 
 class ReminderLog(models.Model):

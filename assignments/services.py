@@ -9,6 +9,7 @@ from enum import StrEnum
 from django.db import transaction
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import CoursePage
 from curriculum.services import original, path_courses
@@ -29,11 +30,11 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.NOT_STARTED: "Nicht begonnen",
-    Status.IN_PROGRESS: "In Bearbeitung",
-    Status.COMPLETED_ON_TIME: "Abgeschlossen (pünktlich)",
-    Status.COMPLETED_LATE: "Abgeschlossen (verspätet)",
-    Status.OVERDUE: "Überfällig",
+    Status.NOT_STARTED: _("Not started"),
+    Status.IN_PROGRESS: _("In progress"),
+    Status.COMPLETED_ON_TIME: _("Completed (on time)"),
+    Status.COMPLETED_LATE: _("Completed (late)"),
+    Status.OVERDUE: _("Overdue"),
 }
 
 

@@ -65,7 +65,9 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.contrib.sites",
 ]
+SITE_ID = 1
 INSTALLED_APPS = PROJECT_APPS + WAGTAIL_APPS + THIRD_PARTY_APPS + DJANGO_APPS
 
 MIDDLEWARE = [
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "accounts.middleware.PreferredLanguageMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "csp.middleware.CSPMiddleware",
+    "accounts.middleware.SSOFormActionMiddleware",
+    "accounts.middleware.SSOUnavailableMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -228,6 +232,13 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# The public address of the site and the academy's name --------------------------------------
+# SITE_URL is the one base of every absolute link the product writes where no request is at hand:
+# e-mails, PDFs (certificate verification), API and feeds. ACADEMY_NAME is how mails, allauth's
+# pages and the Sites framework name the site (never "127.0.0.1:8000").
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+ACADEMY_NAME = env("ACADEMY_NAME", default="CX Academy")
+
 # E-mail ------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CX Academy <academy@example.com>")
@@ -267,9 +278,16 @@ CELERY_BEAT_SCHEDULE = {
 # picture aggregated, and individual observations only when this is switched on.
 CX_HR_SEES_INDIVIDUAL_OBSERVATIONS = env.bool("CX_HR_SEES_INDIVIDUAL_OBSERVATIONS", default=False)
 
+# Reminders about mandatory training (days): before the due date, on the day, after it, then
+# weekly; the manager is told once this many days after the due date (0: never).
+REMINDER_DAYS_BEFORE_DUE = env.list("REMINDER_DAYS_BEFORE_DUE", cast=int, default=[7, 1])
+REMINDER_DAYS_AFTER_DUE = env.list("REMINDER_DAYS_AFTER_DUE", cast=int, default=[1, 3, 7])
+REMINDER_WEEKLY_AFTER_DUE = env.bool("REMINDER_WEEKLY_AFTER_DUE", default=True)
+REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14)
+
 # Wagtail -----------------------------------------------------------------------------------
-WAGTAIL_SITE_NAME = "CX Academy"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAIL_SITE_NAME = ACADEMY_NAME
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
