@@ -22,7 +22,7 @@ def test_champion_observes_on_a_phone_and_colleague_acknowledges(demo_site, new_
     champion = new_page(phone=True)
     log_in(champion, demo_site, "champion@cx-academy.example")
     champion.goto(demo_site + "/champions/dashboard/")
-    champion.get_by_role("link", name="Kollegin oder Kollegen beobachten").first.click()
+    champion.get_by_role("button", name="Kollegin oder Kollegen beobachten").first.click()
     assert_accessible(champion)
     assert_fits_viewport(champion)
     champion.select_option("#id_person", label="Lea Neumann")
