@@ -64,6 +64,7 @@ class Assignment(models.Model):
     )
     due_date = models.DateField(_("due date"), db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         constraints = [

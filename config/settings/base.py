@@ -28,6 +28,7 @@ PROJECT_APPS = [
     "assignments",
     "champions",
     "reports",
+    "api",
 ]
 WAGTAIL_APPS = [
     "wagtail.contrib.forms",
@@ -54,6 +55,9 @@ THIRD_PARTY_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -264,6 +268,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assignments.tasks.send_weekly_digests",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    "api-webhook-retries": {
+        "task": "api.tasks.deliver_due_webhooks",
+        "schedule": crontab(minute="*"),
+    },
+    "api-xapi-statements": {
+        "task": "api.tasks.send_xapi_statements",
+        "schedule": crontab(minute="*"),
+    },
     "action-item-reminders-daily": {
         "task": "champions.tasks.remind_overdue_action_items",
         "schedule": crontab(hour=8, minute=0),
@@ -277,6 +289,35 @@ CELERY_BEAT_SCHEDULE = {
 # Floor observations are seen by the observed colleague and the observer; HR sees the skills
 # picture aggregated, and individual observations only when this is switched on.
 CX_HR_SEES_INDIVIDUAL_OBSERVATIONS = env.bool("CX_HR_SEES_INDIVIDUAL_OBSERVATIONS", default=False)
+
+# REST API, SCIM and xAPI -------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.HasTokenScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CX Academy API",
+    "DESCRIPTION": "Employees, organisation, courses, progress, certificates, assignments and "
+    "champion groups for HR systems and analytics. Authenticate with an API token HR creates "
+    "under 'API tokens': `Authorization: Bearer cxa_…`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
+}
+# The Learning Record Store that receives xAPI statements; nothing is recorded while unset.
+XAPI_LRS_ENDPOINT = env("XAPI_LRS_ENDPOINT", default="")
+XAPI_LRS_KEY = env("XAPI_LRS_KEY", default="")
+XAPI_LRS_SECRET = env("XAPI_LRS_SECRET", default="")
+XAPI_ACTIVITY_BASE = env("XAPI_ACTIVITY_BASE", default="")
+XAPI_ACCOUNT_HOMEPAGE = env("XAPI_ACCOUNT_HOMEPAGE", default="")
 
 # Reminders about mandatory training (days): before the due date, on the day, after it, then
 # weekly; the manager is told once this many days after the due date (0: never).

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from api.models import WebhookEndpoint
 from champions.models import (
     ActionItem,
     ChampionProfile,
@@ -70,6 +71,9 @@ def world(tree, learner, champion, hr_user, editor):
     )
     observations.share(shared)
     draft = observations.start_observation(champion, learner, checklist)
+    webhook_endpoint = WebhookEndpoint.objects.create(
+        url="https://hooks.example/cx", secret="whsec_c2VjcmV0", events=["course.completed"]
+    )
     kwargs = {
         "fmt_json": {"fmt": "json"},
         "bad_token": {"token": "does-not-exist"},
@@ -91,6 +95,9 @@ def world(tree, learner, champion, hr_user, editor):
         "lesson": {"lesson_id": lesson.pk},
         "reflection": {"lesson_id": lesson.pk, "block_id": lesson.body[1].id},
         "certificate": {"code": certificate.code},
+        "api_pk": {"pk": 1},
+        "api_token": {"token_id": 1},
+        "webhook_endpoint": {"endpoint_id": webhook_endpoint.pk},
     }
     users = {"learner": learner, "champion": champion, "hr": hr_user, "editor": editor}
     return kwargs, users
