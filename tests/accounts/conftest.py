@@ -74,7 +74,16 @@ def world(tree, learner, champion, hr_user, editor):
     webhook_endpoint = WebhookEndpoint.objects.create(
         url="https://hooks.example/cx", secret="whsec_c2VjcmV0", events=["course.completed"]
     )
+    from people.models import Department, EmployeeImport
+
+    department = Department.objects.create(name="Matrix-Abteilung")
+    import_job = EmployeeImport.objects.create(
+        filename="staff.csv", content=b"email,first_name\n", created_by=hr_user
+    )
     kwargs = {
+        "import_job": {"pk": import_job.pk},
+        "unit_kind": {"kind": "departments"},
+        "unit": {"kind": "departments", "pk": department.pk},
         "fmt_json": {"fmt": "json"},
         "bad_token": {"token": "does-not-exist"},
         "quiz": {"quiz_id": quiz.pk},
