@@ -17,6 +17,8 @@ from champions.models import (
 )
 from curriculum import services as progress
 from journeys.models import JourneyMap
+from outcomes.models import FigureUpload
+from people.models import Location
 from quizzes import services as quiz_services
 from quizzes.factories import QuestionFactory, QuizFactory
 
@@ -71,6 +73,8 @@ def world(tree, learner, champion, hr_user, editor):
     )
     observations.share(shared)
     draft = observations.start_observation(champion, learner, checklist)
+    location = Location.objects.create(name="Hamburg")
+    figure_upload = FigureUpload.objects.create(uploaded_by=hr_user, filename="kpi.csv")
     webhook_endpoint = WebhookEndpoint.objects.create(
         url="https://hooks.example/cx", secret="whsec_c2VjcmV0", events=["course.completed"]
     )
@@ -104,6 +108,9 @@ def world(tree, learner, champion, hr_user, editor):
         "lesson": {"lesson_id": lesson.pk},
         "reflection": {"lesson_id": lesson.pk, "block_id": lesson.body[1].id},
         "certificate": {"code": certificate.code},
+        "outcome_unit": {"kind": "location", "pk": location.pk},
+        "outcome_unit_csv": {"kind": "location", "pk": location.pk, "fmt": "csv"},
+        "figure_upload": {"pk": figure_upload.pk},
         "api_pk": {"pk": 1},
         "api_token": {"token_id": 1},
         "webhook_endpoint": {"endpoint_id": webhook_endpoint.pk},

@@ -30,6 +30,7 @@ DEMO_LOADERS = [
     "champions.demo",
     "champions.observation_demo",
     "journeys.demo",
+    "outcomes.demo",
 ]
 
 
