@@ -103,12 +103,71 @@ def can_view_journey_map(user, journey_map) -> bool:
     return bool(journey_map.shared_with_champion and is_coach_of(user, journey_map.user))
 
 
+def is_manager_of(manager, person) -> bool:
+    """True when `manager` is the manager on `person`'s employee profile."""
+    employee = getattr(person, "employee", None)
+    return bool(
+        getattr(manager, "is_authenticated", False)
+        and employee is not None
+        and employee.manager_id == manager.pk
+    )
+
+
+def can_observe(user, person) -> bool:
+    """Floor observations: only someone who coaches or manages the person (never a peer)."""
+    if not getattr(user, "is_authenticated", False) or user.pk == person.pk:
+        return False
+    return is_coach_of(user, person) or is_manager_of(user, person)
+
+
+def hr_sees_individual_observations() -> bool:
+    """HR sees observations aggregated unless the organisation configured otherwise."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "CX_HR_SEES_INDIVIDUAL_OBSERVATIONS", False))
+
+
+def can_view_observation(user, observation) -> bool:
+    """The observer; the observed person once it is shared (or it is their self-observation);
+    HR only when configured to see individual observations. Never peers."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if observation.observer_id == user.pk:
+        return True
+    if observation.observed_id == user.pk:
+        return observation.is_shared or observation.is_self
+    return bool(is_hr(user) and hr_sees_individual_observations() and observation.is_shared)
+
+
 def can_view_insights(user) -> bool:
     """HR sees all departments; managers see the departments of their direct reports."""
     return is_hr(user) or bool(
         getattr(user, "is_authenticated", False)
         and user.direct_reports.filter(is_active=True).exists()
     )
+
+
+def manages_people(user) -> bool:
+    """People with active direct reports lead a team."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.direct_reports.filter(is_active=True).exists()
+    )
+
+
+def can_view_outcomes(user) -> bool:
+    """HR, operations leads (given the permission) and managers (for their own units)."""
+    return is_hr(user) or user.has_perm("outcomes.view_outcomes") or manages_people(user)
+
+
+def can_manage_figures(user) -> bool:
+    """HR and operations leads with the permission upload customer figures."""
+    return is_hr(user) or user.has_perm("outcomes.add_metricvalue")
+
+
+def can_view_course_feedback(user) -> bool:
+    """Authors and HR see course feedback (in aggregate only)."""
+    return is_hr(user) or is_editor(user)
 
 
 learner_required = role_required(is_learner)
@@ -121,7 +180,12 @@ __all__ = [
     "EDITOR",
     "HR",
     "LEARNER",
+    "can_manage_figures",
+    "can_observe",
+    "can_view_course_feedback",
     "can_view_insights",
+    "can_view_observation",
+    "can_view_outcomes",
     "can_view_journey_map",
     "can_view_quiz_statistics",
     "champion_required",
@@ -133,7 +197,10 @@ __all__ = [
     "is_hr",
     "is_coach_of",
     "is_learner",
+    "is_manager_of",
+    "hr_sees_individual_observations",
     "learner_required",
+    "manages_people",
     "owns",
     "register_coach_lookup",
     "role_required",

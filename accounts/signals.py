@@ -1,4 +1,4 @@
-"""Audit role changes; mark an invited sign-up's e-mail as verified."""
+"""Audit role changes; mark invited sign-ups as verified."""
 
 from __future__ import annotations
 

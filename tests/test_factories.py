@@ -60,3 +60,12 @@ def test_journey_factories_build_a_map_with_touchpoints_and_a_comment(tree):
     comment = MapCommentFactory(journey_map=journey_map)
     assert journey_map.touchpoints.count() == 2
     assert comment.author == journey_map.user
+
+
+def test_observation_factories_build(tree):
+    from champions.factories import checklist_with
+
+    checklist = checklist_with(behaviours=3, optional=1, lessons=tree.lessons[:1])
+    behaviours = list(checklist.behaviours.all())
+    assert [b.optional for b in behaviours] == [False, False, True]
+    assert list(behaviours[0].lessons.all()) == [tree.lessons[0]]

@@ -33,6 +33,7 @@ PROJECT_APPS = [
     "assignments",
     "champions",
     "reports",
+    "outcomes",
     "api",
 ]
 WAGTAIL_APPS = [
@@ -123,6 +124,10 @@ TEMPLATES = [
 # Data --------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections: opening a PostgreSQL connection costs more than a whole learner page.
+# Health checks drop a connection the database closed (restart, failover) instead of failing.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -130,6 +135,9 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions read from Redis and written through to the database, so a lost cache logs
+    # nobody out; without Redis they stay in the database only.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -180,6 +188,7 @@ if env("OIDC_CLIENT_ID", default=""):
                 "server_url": env("OIDC_SERVER_URL"),
                 "fetch_userinfo": True,
                 "email_authentication": True,
+                "oauth_pkce_enabled": env.bool("OIDC_PKCE_ENABLED", default=True),
             },
         }
     ]
@@ -265,6 +274,10 @@ if "EMAIL_FILE_PATH" in _email:
 del _email
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CX Academy <academy@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Bulk e-mails (invitations after an import, assignment notices) go out in batches this size,
+# one batch every INVITATION_BATCH_SECONDS, at a rate the mail server accepts.
+INVITATION_BATCH_SIZE = env.int("INVITATION_BATCH_SIZE", default=200)
+INVITATION_BATCH_SECONDS = env.int("INVITATION_BATCH_SECONDS", default=60)
 
 # Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -298,7 +311,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "champions.tasks.remind_overdue_action_items",
         "schedule": crontab(hour=8, minute=0),
     },
+    "observation-requests-daily": {
+        "task": "champions.tasks.request_observations",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
+
+# Floor observations are seen by the observed colleague and the observer; HR sees the skills
+# picture aggregated, and individual observations only when this is switched on.
+CX_HR_SEES_INDIVIDUAL_OBSERVATIONS = env.bool("CX_HR_SEES_INDIVIDUAL_OBSERVATIONS", default=False)
 
 # REST API, SCIM and xAPI -------------------------------------------------------------------
 REST_FRAMEWORK = {

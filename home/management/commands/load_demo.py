@@ -21,10 +21,12 @@ from accounts import demo as accounts_demo
 from accounts.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS
 from assignments import demo as assignments_demo
 from champions import demo as champions_demo
+from champions import observation_demo
 from curriculum import demo as curriculum_demo
 from curriculum.models import LessonPage
 from home import demo as home_demo
 from journeys import demo as journeys_demo
+from outcomes import demo as outcomes_demo
 from people import demo as people_demo
 from quizzes import demo as quizzes_demo
 
@@ -59,10 +61,12 @@ def load_everything(out) -> None:
     quizzes_demo.load(out)
     assignments_demo.load(out)
     champions_demo.load(out)
+    observation_demo.load(out)
     journey_lesson = LessonPage.objects.filter(
         slug=JOURNEY_LESSON_SLUG, locale=Locale.get_default()
     ).first()
     journeys_demo.load(out, lesson=journey_lesson)
+    outcomes_demo.load(out)
 
 
 @contextmanager
