@@ -1,4 +1,4 @@
-"""Audit role changes, invite people created by a CSV import, track the second factor."""
+"""Audit role changes; mark invited sign-ups as verified; track the second factor."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from django.contrib.auth import signals as auth_signals
 from django.db.models.signals import m2m_changed, post_migrate
 from django.dispatch import receiver
 
-from people.signals import employees_imported
-
-from . import audit, mfa, services
+from . import audit, mfa
 from .models import Invitation, User
 
 
@@ -24,13 +22,6 @@ def audit_role_change(sender, instance, action, pk_set, **kwargs) -> None:
     names = ", ".join(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
     verb = "added" if action == "post_add" else "removed"
     audit.record(None, "accounts.roles", f"{instance.email}: {verb} {names}", user_id=instance.pk)
-
-
-@receiver(employees_imported)
-def invite_imported_employees(sender, created_users, actor=None, **kwargs) -> None:
-    """Everyone new from a CSV import gets an invitation."""
-    for user in created_users:
-        services.invite(user.email, actor, ["Learner"])
 
 
 @receiver(user_signed_up)

@@ -50,8 +50,8 @@ def mark_lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
         services.complete_lesson(request.user, lesson)
     except services.LessonLocked as locked:
         messages.error(request, str(locked))
-        return redirect(lesson.get_parent().url)
-    course = lesson.get_parent().specific
+        return redirect(lesson.course.url)
+    course = lesson.course
     progress = services.course_progress(request.user, course)
     if progress.completed_at:
         messages.success(request, _("Course completed – your certificate is ready."))
