@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import secrets
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.exports import csv_text
 
 from .models import Invitation, User
 
@@ -116,17 +116,14 @@ def personal_data(user: User) -> dict:
 def personal_data_csv(user: User) -> str:
     """The same data as CSV rows: section, item, date, detail."""
     data = personal_data(user)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(["section", "item", "date", "detail"])
-    for row in data["courses"]:
-        writer.writerow(["course", row["course"], row["started_at"], row["completed_at"] or ""])
-    for row in data["lessons"]:
-        writer.writerow(["lesson", row["lesson"], row["completed_at"], ""])
-    for row in data["quiz_attempts"]:
-        writer.writerow(["quiz_attempt", row["quiz"], row["started_at"], row["score_percent"]])
-    for row in data["reflections"]:
-        writer.writerow(["reflection", row["lesson"], row["updated_at"], row["text"]])
-    for row in data["action_items"]:
-        writer.writerow(["action_item", row["what"], row["due_date"], row["done_at"] or ""])
-    return buffer.getvalue()
+    rows = [
+        *(["course", r["course"], r["started_at"], r["completed_at"]] for r in data["courses"]),
+        *(["lesson", r["lesson"], r["completed_at"], ""] for r in data["lessons"]),
+        *(
+            ["quiz_attempt", r["quiz"], r["started_at"], r["score_percent"]]
+            for r in data["quiz_attempts"]
+        ),
+        *(["reflection", r["lesson"], r["updated_at"], r["text"]] for r in data["reflections"]),
+        *(["action_item", r["what"], r["due_date"], r["done_at"]] for r in data["action_items"]),
+    ]
+    return csv_text(["section", "item", "date", "detail"], rows)

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import hr_required
 from assignments.services import STATUS_LABELS, status_of
+from core.exports import csv_response, xlsx_response
 from home.charts import bar_chart_svg
 
 from . import services
-from .exports import csv_response, xlsx_response
 from .forms import ReportFilterForm
 
 
@@ -108,9 +108,9 @@ def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
                 r.user.email,
                 str(r.user),
                 r.course.title,
-                r.due_date.isoformat(),
+                r.due_date,
                 r.status_label,
-                r.completed_at.date().isoformat() if r.completed_at else "",
+                timezone.localdate(r.completed_at) if r.completed_at else None,
             ]
             for r in source
         )
@@ -124,4 +124,4 @@ def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
         name = f"cx-report-{dimension}"
     if fmt == "csv":
         return csv_response(name, header, rows)
-    return xlsx_response(name, header, rows)
+    return xlsx_response(name, header, rows, sheet_title=label)

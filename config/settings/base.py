@@ -175,6 +175,7 @@ if env("OIDC_CLIENT_ID", default=""):
                 "server_url": env("OIDC_SERVER_URL"),
                 "fetch_userinfo": True,
                 "email_authentication": True,
+                "oauth_pkce_enabled": env.bool("OIDC_PKCE_ENABLED", default=True),
             },
         }
     ]
