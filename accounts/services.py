@@ -21,18 +21,53 @@ class InvitationError(Exception):
 
 
 def invite(email: str, inviter=None, roles: list[str] | None = None) -> Invitation:
-    """Create an invitation and e-mail its link (through Celery)."""
-    from .tasks import send_invitation
+    """Create an invitation and e-mail its link (through Celery, after the commit)."""
+    return invite_many([email], inviter, roles)[0]
 
-    invitation = Invitation.objects.create(
-        email=email.lower(),
-        token=secrets.token_urlsafe(32),
-        roles=roles or ["Learner"],
-        invited_by=inviter if getattr(inviter, "is_authenticated", False) else None,
-        expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
+
+def invite_many(
+    emails: list[str], inviter=None, roles: list[str] | None = None
+) -> list[Invitation]:
+    """Invite many people at once: the invitations in bulk, the e-mails in batches sent by a
+    task after the commit, spaced so the mail server is not flooded (INVITATION_BATCH_SIZE
+    per INVITATION_BATCH_SECONDS). The one way the invite form, imports and commands invite."""
+    expires_at = timezone.now() + datetime.timedelta(days=INVITATION_DAYS)
+    invited_by = inviter if getattr(inviter, "is_authenticated", False) else None
+    invitations = Invitation.objects.bulk_create(
+        [
+            Invitation(
+                email=email.lower(),
+                token=secrets.token_urlsafe(32),
+                roles=roles or ["Learner"],
+                invited_by=invited_by,
+                expires_at=expires_at,
+            )
+            for email in emails
+        ],
+        batch_size=1000,
     )
-    send_invitation.delay(invitation.pk)
-    return invitation
+    if invitations and invitations[0].pk is None:  # backends that do not return ids
+        tokens = [i.token for i in invitations]
+        invitations = list(Invitation.objects.filter(token__in=tokens))
+    schedule_invitation_mails([i.pk for i in invitations])
+    return invitations
+
+
+def schedule_invitation_mails(invitation_ids: list[int]) -> None:
+    """Queue the e-mails of these invitations in batches once the transaction commits."""
+    from django.db import transaction
+
+    from .tasks import send_invitation_batch
+
+    size = settings.INVITATION_BATCH_SIZE
+    pause = settings.INVITATION_BATCH_SECONDS
+    for number, start in enumerate(range(0, len(invitation_ids), size)):
+        batch = invitation_ids[start : start + size]
+        transaction.on_commit(
+            lambda batch=batch, number=number: send_invitation_batch.apply_async(
+                args=[batch], countdown=number * pause
+            )
+        )
 
 
 def usable_invitation(token: str) -> Invitation:

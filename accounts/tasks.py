@@ -36,6 +36,27 @@ def send_invitation(invitation_id: int, language: str | None = None) -> None:
     ).send()
 
 
+@shared_task(bind=True, max_retries=3, default_retry_delay=120)
+def send_invitation_batch(self, invitation_ids: list[int]) -> int:
+    """E-mail one batch of invitations, each in the person's language when HR already knows
+    them (an import); skips invitations accepted in the meantime."""
+    from .models import User
+
+    invitations = list(
+        Invitation.objects.filter(pk__in=invitation_ids, accepted_at__isnull=True).values_list(
+            "pk", "email"
+        )
+    )
+    languages = dict(
+        User.objects.filter(email__in=[email for _pk, email in invitations]).values_list(
+            "email", "preferred_language"
+        )
+    )
+    for invitation_id, email in invitations:
+        send_invitation(invitation_id, languages.get(email))
+    return len(invitations)
+
+
 @shared_task(bind=True, max_retries=8)
 def deliver_mail(self, payload: dict) -> None:
     """Send one composed mail (core.mail.to_payload); while the mail server is unreachable the

@@ -132,12 +132,15 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if not attempt.is_open:
         messages.info(request, _("This attempt was already submitted; it counts once."))
         return redirect(result_url)
+    past_deadline = services.is_past_deadline(attempt)
     try:
-        services.save_answers(attempt, _posted_answers(request))
+        answers = services.clean_answers(attempt, _posted_answers(request))
     except services.QuizRuleError as error:
-        if not services.is_past_deadline(attempt):
+        if not past_deadline:
             return _rule_error(request, attempt, error)
-    services.submit_attempt(attempt)
+        answers = None
+    # Answers after the time limit no longer count; the attempt is scored on those saved before.
+    services.submit_attempt(attempt, answers=None if past_deadline else answers)
     return redirect(result_url)
 
 

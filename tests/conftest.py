@@ -10,6 +10,18 @@ from accounts import roles
 from accounts.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Every test starts with empty caches: Django's and the per-process locale cache (a rolled
+    back test leaves cached values behind that the next test's database does not hold)."""
+    from django.core.cache import cache
+
+    from core.locales import forget_locales
+
+    cache.clear()
+    forget_locales()
+
+
 @pytest.fixture
 def home_page(db):
     """Locales, the German home page (with English translation) as the default site's root."""

@@ -28,6 +28,7 @@ PROJECT_APPS = [
     "assignments",
     "champions",
     "reports",
+    "outcomes",
     "api",
 ]
 WAGTAIL_APPS = [
@@ -118,6 +119,10 @@ TEMPLATES = [
 # Data --------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections: opening a PostgreSQL connection costs more than a whole learner page.
+# Health checks drop a connection the database closed (restart, failover) instead of failing.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -125,6 +130,9 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions read from Redis and written through to the database, so a lost cache logs
+    # nobody out; without Redis they stay in the database only.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -248,6 +256,10 @@ ACADEMY_NAME = env("ACADEMY_NAME", default="CX Academy")
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CX Academy <academy@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Bulk e-mails (invitations after an import, assignment notices) go out in batches this size,
+# one batch every INVITATION_BATCH_SECONDS, at a rate the mail server accepts.
+INVITATION_BATCH_SIZE = env.int("INVITATION_BATCH_SIZE", default=200)
+INVITATION_BATCH_SECONDS = env.int("INVITATION_BATCH_SECONDS", default=60)
 
 # Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

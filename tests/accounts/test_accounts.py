@@ -11,6 +11,7 @@ import pytest
 import responses
 
 from django.core import mail
+from django.test import TestCase
 from django.utils import timezone
 
 from accounts import services
@@ -22,9 +23,10 @@ SIGNUP = {"password1": "Kundenfokus-2026!", "password2": "Kundenfokus-2026!"}
 
 @pytest.mark.django_db
 def test_invitation_lets_exactly_one_person_sign_up_once(client, client_as, hr_user, home_page):
-    response = client_as(hr_user).post(
-        "/account/invite/", {"email": "neu@firma.example", "roles": ["Learner", "Champion"]}
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the e-mail goes out after the commit
+        response = client_as(hr_user).post(
+            "/account/invite/", {"email": "neu@firma.example", "roles": ["Learner", "Champion"]}
+        )
     assert response.status_code == 302
     invitation = Invitation.objects.get()
     assert invitation.token in mail.outbox[0].body
@@ -84,8 +86,9 @@ def test_csv_imported_people_are_invited(client_as, hr_user, home_page):
     LocationFactory(name="Hamburg")
     client = client_as(hr_user)
     csv = b"email,first_name,last_name,department,location\nx@firma.example,X,Y,Service,Hamburg\n"
-    client.post("/people/import/", {"file": SimpleUploadedFile("staff.csv", csv)})
-    client.post("/people/import/apply/")
+    response = client.post("/people/import/", {"file": SimpleUploadedFile("staff.csv", csv)})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(response["Location"] + "apply/", {"invitations": "now"})
     assert Invitation.objects.filter(email="x@firma.example").exists()
     assert [m.to for m in mail.outbox] == [["x@firma.example"]]
 
