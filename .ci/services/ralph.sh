@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 VENV=.ci/cache/ralph-venv
+mkdir -p .ci/cache
+exec 9>.ci/cache/ralph.lock
+flock 9  # parallel test workers install it once
 if [ ! -x "$VENV/bin/ralph" ] || ! "$VENV/bin/python" -c "import ralph.api, requests" 2>/dev/null; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "ralph-malph[lrs,cli]==5.1.0" requests
