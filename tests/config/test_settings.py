@@ -196,8 +196,7 @@ def _production_values(extra_env: dict[str, str]) -> dict:
         "-c",
         script,
         env={
-            "SECRET_KEY": "x7" * 30 + "-production-secret-for-the-check",
-            "ALLOWED_HOSTS": "academy.example.com",
+            **PRODUCTION_ENV,
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "REDIS_URL": "",
             **extra_env,
