@@ -8,6 +8,7 @@ import io
 import secrets
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,17 +22,18 @@ class InvitationError(Exception):
 
 
 def invite(email: str, inviter=None, roles: list[str] | None = None) -> Invitation:
-    """Create an invitation and e-mail its link (through Celery)."""
+    """Create an invitation and e-mail its link (the mail is committed with it, sent via the outbox)."""
     from .tasks import send_invitation
 
-    invitation = Invitation.objects.create(
-        email=email.lower(),
-        token=secrets.token_urlsafe(32),
-        roles=roles or ["Learner"],
-        invited_by=inviter if getattr(inviter, "is_authenticated", False) else None,
-        expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
-    )
-    send_invitation.delay(invitation.pk)
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=email.lower(),
+            token=secrets.token_urlsafe(32),
+            roles=roles or ["Learner"],
+            invited_by=inviter if getattr(inviter, "is_authenticated", False) else None,
+            expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
+        )
+        send_invitation(invitation.pk)
     return invitation
 
 

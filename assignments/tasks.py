@@ -8,12 +8,12 @@ from collections import defaultdict
 from celery import shared_task
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import User
+from outbox.services import enqueue_mail
 
 from .models import Assignment, ReminderLog, ReminderReason
 from .services import Status, assignments_with_status
@@ -47,15 +47,15 @@ def send_due_reminders(self, today_iso: str | None = None) -> int:
             continue
         try:
             with transaction.atomic():
-                ReminderLog.objects.create(assignment=row, reason=reason, sent_on=today)
-                _send_reminder(row, reason)
+                log = ReminderLog.objects.create(assignment=row, reason=reason, sent_on=today)
+                _send_reminder(row, reason, key=f"reminder:{log.pk}")
         except IntegrityError:
             continue  # already reminded for this reason today
         sent += 1
     return sent
 
 
-def _send_reminder(assignment: Assignment, reason: str) -> None:
+def _send_reminder(assignment: Assignment, reason: str, key: str) -> None:
     user = assignment.user
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         context = {
@@ -66,12 +66,22 @@ def _send_reminder(assignment: Assignment, reason: str) -> None:
         }
         subject = render_to_string("assignments/email/reminder_subject.txt", context).strip()
         body = render_to_string("assignments/email/reminder_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+    enqueue_mail(
+        topic="reminder",
+        key=key,
+        to=user.email,
+        subject=subject,
+        body=body,
+        language=user.preferred_language,
+    )
 
 
 @shared_task
 def send_weekly_digests(today_iso: str | None = None) -> int:
-    """A weekly overview to each manager about their direct reports' mandatory training."""
+    """A weekly overview to each manager about their direct reports' mandatory training.
+
+    One outbox row per manager and day: running the task again the same day sends nothing new.
+    """
     today = datetime.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
     rows = assignments_with_status(
         Assignment.objects.filter(user__employee__manager__isnull=False, user__is_active=True)
@@ -93,5 +103,12 @@ def send_weekly_digests(today_iso: str | None = None) -> int:
             }
             subject = render_to_string("assignments/email/digest_subject.txt", context).strip()
             body = render_to_string("assignments/email/digest_body.txt", context)
-        send_mail(subject, body, None, [manager.email])
+        enqueue_mail(
+            topic="digest",
+            key=f"digest:{manager_id}:{today.isoformat()}",
+            to=manager.email,
+            subject=subject,
+            body=body,
+            language=manager.preferred_language,
+        )
     return len(by_manager)

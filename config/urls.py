@@ -11,7 +11,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home.views import switch_language
 
+from . import health
+
 urlpatterns = [
+    path("health/live/", health.live, name="health_live"),
+    path("health/ready/", health.ready, name="health_ready"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

@@ -16,6 +16,7 @@ from champions.models import (
 )
 from curriculum import services as progress
 from journeys.models import JourneyMap
+from outbox.models import OutboxMessage
 from quizzes import services as quiz_services
 from quizzes.factories import QuestionFactory, QuizFactory
 
@@ -58,7 +59,11 @@ def world(tree, learner, champion, hr_user, editor):
     item = ActionItem.objects.create(
         session=session, owner=learner, description="x", due_date=datetime.date(2026, 2, 1)
     )
+    mail = OutboxMessage.objects.create(
+        topic="nudge", idempotency_key="matrix", recipient=learner.email, status="failed"
+    )
     kwargs = {
+        "outbox_message": {"pk": mail.pk},
         "fmt_json": {"fmt": "json"},
         "bad_token": {"token": "does-not-exist"},
         "quiz": {"quiz_id": quiz.pk},

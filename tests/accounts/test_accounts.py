@@ -21,10 +21,13 @@ SIGNUP = {"password1": "Kundenfokus-2026!", "password2": "Kundenfokus-2026!"}
 
 
 @pytest.mark.django_db
-def test_invitation_lets_exactly_one_person_sign_up_once(client, client_as, hr_user, home_page):
-    response = client_as(hr_user).post(
-        "/account/invite/", {"email": "neu@firma.example", "roles": ["Learner", "Champion"]}
-    )
+def test_invitation_lets_exactly_one_person_sign_up_once(
+    client, client_as, hr_user, home_page, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(hr_user).post(
+            "/account/invite/", {"email": "neu@firma.example", "roles": ["Learner", "Champion"]}
+        )
     assert response.status_code == 302
     invitation = Invitation.objects.get()
     assert invitation.token in mail.outbox[0].body
@@ -75,7 +78,9 @@ def test_company_domain_may_sign_up(client, home_page, settings):
 
 
 @pytest.mark.django_db
-def test_csv_imported_people_are_invited(client_as, hr_user, home_page):
+def test_csv_imported_people_are_invited(
+    client_as, hr_user, home_page, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from people.factories import DepartmentFactory, LocationFactory
@@ -85,7 +90,8 @@ def test_csv_imported_people_are_invited(client_as, hr_user, home_page):
     client = client_as(hr_user)
     csv = b"email,first_name,last_name,department,location\nx@firma.example,X,Y,Service,Hamburg\n"
     client.post("/people/import/", {"file": SimpleUploadedFile("staff.csv", csv)})
-    client.post("/people/import/apply/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/people/import/apply/")
     assert Invitation.objects.filter(email="x@firma.example").exists()
     assert [m.to for m in mail.outbox] == [["x@firma.example"]]
 
