@@ -1,16 +1,32 @@
-"""allauth adapters: sign-up only by invitation or from an allowed company domain."""
+"""allauth adapters: sign-up only by invitation or from an allowed company domain; allauth's mails
+written like every other mail of the product; SSO accounts get the default role."""
 
 from __future__ import annotations
+
+import logging
+import smtplib
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.models import Group
-from django.utils import timezone
+from django.contrib.sites.models import Site
+from django.template import TemplateDoesNotExist
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from . import services
+from core.mail import compose, site_url
+
+from . import services, sso
+from .models import User
+
+logger = logging.getLogger(__name__)
 
 SESSION_KEY = "cx_invitation_token"
+DEFAULT_ROLE = "Learner"
 
 
 def session_invitation(request):
@@ -23,12 +39,23 @@ def session_invitation(request):
         return None
 
 
+def mail_language(request, email: str, user=None) -> str:
+    """allauth's mails follow the recipient's preference; for someone we do not know (or who set
+    none) the language of the page they are on (their browser's when logged out)."""
+    if user is None:
+        user = User.objects.filter(email__iexact=email).first()
+    preferred = getattr(user, "preferred_language", "") or ""
+    if preferred in dict(settings.LANGUAGES):
+        return preferred
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    current = current.split("-")[0]
+    return current if current in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """Company accounts: invitation or allowed e-mail domain; invited e-mail counts as verified."""
 
     def is_open_for_signup(self, request) -> bool:
-        from django.conf import settings
-
         return session_invitation(request) is not None or bool(settings.ALLOWED_SIGNUP_DOMAINS)
 
     def save_user(self, request, user, form, commit=True):
@@ -37,7 +64,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if invitation is not None and commit:
             invitation.accepted_at = timezone.now()
             invitation.save(update_fields=["accepted_at"])
-            user.groups.add(*Group.objects.filter(name__in=invitation.roles or ["Learner"]))
+            user.groups.add(*Group.objects.filter(name__in=invitation.roles or [DEFAULT_ROLE]))
             request.session.pop(SESSION_KEY, None)
             from allauth.account.models import EmailAddress
 
@@ -45,14 +72,61 @@ class AccountAdapter(DefaultAccountAdapter):
                 verified=True, primary=True
             )
         elif commit:
-            user.groups.add(*Group.objects.filter(name="Learner"))
+            user.groups.add(*Group.objects.filter(name=DEFAULT_ROLE))
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's mails through core.mail: multipart, our "Sie" texts, the recipient's language,
+        links to SITE_URL. If the mail server is down the person gets a clear message, not a 500."""
+        request = self.request
+        user = context.get("user")
+        language = mail_language(request, email, user)
+        ctx = {
+            "email": email,
+            "current_site": Site.objects.get_current(),
+            "login_url": reverse("account_login"),
+            **context,
+        }
+        for key, value in ctx.items():
+            if key.endswith("_url") and isinstance(value, str):
+                ctx[key] = site_url(value)
+        try:
+            message = compose(template_prefix, ctx, email, language=language)
+        except TemplateDoesNotExist:
+            logger.warning("No multipart templates for allauth mail %s", template_prefix)
+            with translation.override(language):
+                message = self.render_mail(template_prefix, email, ctx)
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError) as error:
+            logger.error("Mail %s to %s not sent: %s", template_prefix, email, error)
+            if request is not None:
+                messages.error(
+                    request,
+                    _(
+                        "We could not send the e-mail because our mail server cannot be reached "
+                        "right now. Please try again in a few minutes."
+                    ),
+                )
+
+    def get_logout_redirect_url(self, request) -> str:
+        """After logging out someone who came by SSO, end the provider's session too."""
+        return sso.end_session_url(request) or super().get_logout_redirect_url(request)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Company SSO: people log in with the identity provider; accounts match by verified e-mail."""
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
-        from django.conf import settings
+        return bool(sso.provider_apps())
 
-        return bool(settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS"))
+    def save_user(self, request, sociallogin, form=None):
+        """New SSO accounts get the role an invitation for their e-mail gives, else Learner."""
+        user = super().save_user(request, sociallogin, form=form)
+        invitation = services.pending_invitation_for(user.email)
+        roles = (invitation.roles if invitation else None) or [DEFAULT_ROLE]
+        user.groups.add(*Group.objects.filter(name__in=roles))
+        if invitation is not None:
+            invitation.accepted_at = timezone.now()
+            invitation.save(update_fields=["accepted_at"])
+        return user

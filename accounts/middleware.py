@@ -65,3 +65,47 @@ class RequireMFAMiddleware:
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class SSOFormActionMiddleware:
+    """CSP form-action allows, besides our own site, exactly the configured identity providers'
+    origins: the SSO button and the log-out form redirect the browser there. Listed after
+    csp.middleware.CSPMiddleware so it runs before the header is written."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        from . import sso
+
+        origins = sso.provider_origins()
+        if origins:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [*update.get("form-action", []), *origins]
+            response._csp_update = update
+        return response
+
+
+class SSOUnavailableMiddleware:
+    """When the identity provider cannot be reached, say so on a page (503), not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        import requests
+
+        if not isinstance(exception, requests.RequestException):
+            return None
+        if not request.path_info.startswith("/accounts/"):
+            return None
+        import logging
+
+        from django.shortcuts import render
+
+        logging.getLogger(__name__).warning("SSO provider unreachable: %s", exception)
+        return render(request, "accounts/sso_unavailable.html", status=503)

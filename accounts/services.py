@@ -49,6 +49,17 @@ def usable_invitation(token: str) -> Invitation:
     return invitation
 
 
+def pending_invitation_for(email: str) -> Invitation | None:
+    """The newest unused, unexpired invitation for an e-mail address (SSO sign-ups honour it)."""
+    return (
+        Invitation.objects.filter(
+            email=email.lower(), accepted_at__isnull=True, expires_at__gte=timezone.now()
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
 def email_domain_allowed(email: str) -> bool:
     """Self sign-up is open only to the company domains in ALLOWED_SIGNUP_DOMAINS."""
     domain = email.rsplit("@", 1)[-1].lower() if "@" in email else ""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from allauth.account.signals import user_signed_up
+from allauth.account.signals import user_logged_in, user_signed_up
 
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_migrate
 from django.dispatch import receiver
 
 from people.signals import employees_imported
@@ -41,3 +41,29 @@ def verify_invited_email(sender, request, user, **kwargs) -> None:
         EmailAddress.objects.update_or_create(
             user=user, email=user.email.lower(), defaults={"verified": True, "primary": True}
         )
+
+
+@receiver(post_migrate)
+def name_the_site(sender, **kwargs) -> None:
+    """The Sites framework (allauth's "current site") carries SITE_URL's host and ACADEMY_NAME."""
+    if sender.label != "accounts":
+        return
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.contrib.sites.models import Site
+
+    Site.objects.update_or_create(
+        pk=settings.SITE_ID,
+        defaults={"domain": urlsplit(settings.SITE_URL).netloc, "name": settings.ACADEMY_NAME},
+    )
+    Site.objects.clear_cache()
+
+
+@receiver(user_logged_in)
+def remember_sso_provider(sender, request, user, sociallogin=None, **kwargs) -> None:
+    """Who logged in by SSO is logged out of the provider too (RP-initiated log-out)."""
+    if sociallogin is not None and request is not None:
+        from . import sso
+
+        sso.remember_provider(request, sociallogin.account.provider)

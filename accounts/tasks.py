@@ -1,26 +1,35 @@
-"""E-mails of the accounts app, sent through the outbox."""
+"""E-mails of the accounts app."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from outbox.services import enqueue_mail
+from core.mail import compose, site_url
+from outbox.services import enqueue_email
 
 from .models import Invitation
 
 
-def send_invitation(invitation_id: int) -> None:
-    """E-mail an invitation link (written to the outbox in the caller's transaction)."""
+def send_invitation(invitation_id: int, language: str | None = None) -> None:
+    """E-mail an invitation link (in `language`, else the site's default language).
+
+    Written to the outbox in the caller's transaction; sent once it has committed."""
     invitation = Invitation.objects.get(pk=invitation_id)
-    link = settings.WAGTAILADMIN_BASE_URL + reverse(
-        "accounts:accept_invitation", args=[invitation.token]
-    )
-    enqueue_mail(
-        topic="invitation",
-        key=f"invitation:{invitation.pk}",
+    language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        label = _("Create my account")
+    message = compose(
+        "accounts/email/invitation",
+        {
+            "invitation": invitation,
+            "expires_at": invitation.expires_at,
+            "action_url": site_url(reverse("accounts:accept_invitation", args=[invitation.token])),
+            "action_label": label,
+        },
         to=invitation.email,
-        subject="Ihre Einladung zur CX Academy / Your invitation to CX Academy",
-        body=f"Willkommen! Legen Sie hier Ihr Konto an (gültig bis {invitation.expires_at:%d.%m.%Y}):\n{link}\n\n"
-        f"Welcome! Create your account here:\n{link}\n",
+        language=language,
     )
+    enqueue_email(message, topic="invitation", key=f"invitation:{invitation.pk}")

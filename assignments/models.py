@@ -64,6 +64,7 @@ class Assignment(models.Model):
     )
     due_date = models.DateField(_("due date"), db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         constraints = [
@@ -78,9 +79,10 @@ class Assignment(models.Model):
 class ReminderReason(models.TextChoices):
     """Why a reminder e-mail goes out."""
 
-    DUE_IN_7_DAYS = "due_7", _("Due in 7 days")
-    DUE_TOMORROW = "due_1", _("Due tomorrow")
+    BEFORE_DUE = "before", _("Before the due date")
+    DUE_TODAY = "due_today", _("On the due date")
     OVERDUE = "overdue", _("Overdue")
+    ESCALATED = "escalated", _("Told the manager")
 
 
 class ReminderLog(models.Model):

@@ -9,7 +9,9 @@ from enum import StrEnum
 from django.db import transaction
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from accounts import audit
 from curriculum.models import CoursePage
 from curriculum.services import original, path_courses
 from people.models import EmployeeProfile
@@ -29,11 +31,11 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.NOT_STARTED: "Nicht begonnen",
-    Status.IN_PROGRESS: "In Bearbeitung",
-    Status.COMPLETED_ON_TIME: "Abgeschlossen (pünktlich)",
-    Status.COMPLETED_LATE: "Abgeschlossen (verspätet)",
-    Status.OVERDUE: "Überfällig",
+    Status.NOT_STARTED: _("Not started"),
+    Status.IN_PROGRESS: _("In progress"),
+    Status.COMPLETED_ON_TIME: _("Completed (on time)"),
+    Status.COMPLETED_LATE: _("Completed (late)"),
+    Status.OVERDUE: _("Overdue"),
 }
 
 
@@ -139,3 +141,27 @@ def apply_rules_to_employee(profile: EmployeeProfile) -> int:
         if rule_profiles(rule).filter(pk=profile.pk).exists():
             created += apply_rule(rule, EmployeeProfile.objects.filter(pk=profile.pk))
     return created
+
+
+class AssignmentError(ValueError):
+    """Why an assignment cannot be created (a message for the person or system that asked)."""
+
+
+@transaction.atomic
+def assign_course(actor, user, course: CoursePage, due_date: datetime.date) -> Assignment:
+    """One person must complete one course by a date (HR's API or screen); audited."""
+    course = original(course)
+    if not user.is_active:
+        raise AssignmentError(_("This person is deactivated and cannot be assigned training."))
+    if not course.live:
+        raise AssignmentError(_("This course is not published."))
+    if Assignment.objects.filter(user=user, course=course).exists():
+        raise AssignmentError(_("This person already has this course assigned."))
+    assignment = Assignment.objects.create(user=user, course=course, due_date=due_date)
+    audit.record(
+        actor,
+        "assignments.assign",
+        f"{user.email}: {course.title} by {due_date:%Y-%m-%d}",
+        assignment_id=assignment.pk,
+    )
+    return assignment

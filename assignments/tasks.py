@@ -1,87 +1,170 @@
-"""Daily reminders and weekly digests about mandatory training."""
+"""Reminders about mandatory training on a cadence that respects people, and weekly digests.
+
+The cadence (settings, all in days): reminders REMINDER_DAYS_BEFORE_DUE before the due date, one on
+the day, then REMINDER_DAYS_AFTER_DUE after it and weekly after the last of those; the manager
+hears about it once, REMINDER_ESCALATE_AFTER_DAYS after the due date. Never daily forever.
+"""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from celery import shared_task
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from outbox.services import enqueue_mail
+from core.mail import compose, language_of, site_url
+from outbox.services import enqueue_email
 
 from .models import Assignment, ReminderLog, ReminderReason
 from .services import Status, assignments_with_status
 
 
+@dataclass(frozen=True)
+class Cadence:
+    """When reminders go out, in days relative to the due date."""
+
+    days_before: tuple[int, ...] = (7, 1)
+    days_after: tuple[int, ...] = (1, 3, 7)
+    weekly_after: bool = True
+    escalate_after: int | None = 14
+
+    @classmethod
+    def from_settings(cls) -> Cadence:
+        escalate = getattr(settings, "REMINDER_ESCALATE_AFTER_DAYS", 14)
+        return cls(
+            days_before=tuple(getattr(settings, "REMINDER_DAYS_BEFORE_DUE", (7, 1))),
+            days_after=tuple(getattr(settings, "REMINDER_DAYS_AFTER_DUE", (1, 3, 7))),
+            weekly_after=getattr(settings, "REMINDER_WEEKLY_AFTER_DUE", True),
+            escalate_after=escalate or None,
+        )
+
+    def reason(self, due_date: datetime.date, today: datetime.date) -> str | None:
+        """Which reminder (if any) the learner of an open assignment gets today."""
+        days = (today - due_date).days  # negative: before the due date
+        if days < 0:
+            return ReminderReason.BEFORE_DUE if -days in self.days_before else None
+        if days == 0:
+            return ReminderReason.DUE_TODAY
+        if days in self.days_after:
+            return ReminderReason.OVERDUE
+        last = max(self.days_after, default=0)
+        if self.weekly_after and days > last and (days - last) % 7 == 0:
+            return ReminderReason.OVERDUE
+        return None
+
+    def escalates(self, due_date: datetime.date, today: datetime.date) -> bool:
+        """Whether today the manager is told (once) about this overdue assignment."""
+        return self.escalate_after is not None and (today - due_date).days == self.escalate_after
+
+    def horizon(self, today: datetime.date) -> datetime.date:
+        """The latest due date that can get a reminder today."""
+        return today + datetime.timedelta(days=max(self.days_before, default=0))
+
+
 def reminder_reason(due_date: datetime.date, today: datetime.date) -> str | None:
-    """Which reminder (if any) an open assignment gets today."""
-    if due_date < today:
-        return ReminderReason.OVERDUE
-    if due_date == today + datetime.timedelta(days=1):
-        return ReminderReason.DUE_TOMORROW
-    if due_date == today + datetime.timedelta(days=7):
-        return ReminderReason.DUE_IN_7_DAYS
-    return None
+    """Which reminder (if any) an open assignment gets today, by the configured cadence."""
+    return Cadence.from_settings().reason(due_date, today)
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=300)
 def send_due_reminders(self, today_iso: str | None = None) -> int:
-    """E-mail each learner once per reason and day, in their language; safe to run again."""
+    """E-mail learners (and, once, their manager) by the cadence; safe to run again the same day."""
     today = datetime.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
-    window = today + datetime.timedelta(days=7)
+    cadence = Cadence.from_settings()
     rows = assignments_with_status(
-        Assignment.objects.filter(due_date__lte=window, user__is_active=True)
+        Assignment.objects.filter(
+            due_date__lte=cadence.horizon(today), user__is_active=True
+        ).select_related("user__employee__manager"),
+        today=today,
     )
     sent = 0
     for row in rows:
         if row.status in (Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE):
             continue
-        reason = reminder_reason(row.due_date, today)
-        if reason is None:
-            continue
-        try:
-            with transaction.atomic():
-                log = ReminderLog.objects.create(assignment=row, reason=reason, sent_on=today)
-                _send_reminder(row, reason, key=f"reminder:{log.pk}")
-        except IntegrityError:
-            continue  # already reminded for this reason today
-        sent += 1
+        mails = []
+        reason = cadence.reason(row.due_date, today)
+        if reason is not None:
+            mails.append((reason, _reminder(row, reason, today)))
+        manager = _manager_of(row.user)
+        if manager is not None and cadence.escalates(row.due_date, today):
+            mails.append((ReminderReason.ESCALATED, _escalation(row, manager, today)))
+        for reason, message in mails:
+            try:
+                with transaction.atomic():
+                    log = ReminderLog.objects.create(assignment=row, reason=reason, sent_on=today)
+                    enqueue_email(message, topic=f"reminder-{reason}", key=f"reminder:{log.pk}")
+            except IntegrityError:
+                continue  # already sent for this reason today
+            sent += 1
     return sent
 
 
-def _send_reminder(assignment: Assignment, reason: str, key: str) -> None:
+def _manager_of(user: User) -> User | None:
+    employee = getattr(user, "employee", None)
+    manager = getattr(employee, "manager", None)
+    return manager if manager is not None and manager.is_active else None
+
+
+def _course_in(assignment: Assignment, language: str):
+    """The assigned course in the recipient's language when it is translated."""
+    with translation.override(language):
+        course = assignment.course.localized
+    return course
+
+
+def _reminder(assignment: Assignment, reason: str, today: datetime.date):
     user = assignment.user
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {
-            "assignment": assignment,
-            "reason": reason,
+    language = language_of(user)
+    course = _course_in(assignment, language)
+    with translation.override(language):
+        label = _("Open the course")
+    return compose(
+        "assignments/email/reminder",
+        {
             "user": user,
-            "base_url": settings.WAGTAILADMIN_BASE_URL,
-        }
-        subject = render_to_string("assignments/email/reminder_subject.txt", context).strip()
-        body = render_to_string("assignments/email/reminder_body.txt", context)
-    enqueue_mail(
-        topic="reminder",
-        key=key,
+            "reason": reason,
+            "course_title": course.title,
+            "due_date": assignment.due_date,
+            "days_to_due": (assignment.due_date - today).days,
+            "action_url": site_url(course.url),
+            "action_label": label,
+        },
         to=user.email,
-        subject=subject,
-        body=body,
-        language=user.preferred_language,
+        language=language,
+    )
+
+
+def _escalation(assignment: Assignment, manager: User, today: datetime.date):
+    language = language_of(manager)
+    course = _course_in(assignment, language)
+    with translation.override(language):
+        label = _("Open CX Academy")
+    return compose(
+        "assignments/email/escalation",
+        {
+            "manager": manager,
+            "person_name": assignment.user.display_name,
+            "course_title": course.title,
+            "due_date": assignment.due_date,
+            "days_overdue": (today - assignment.due_date).days,
+            "action_url": site_url("/"),
+            "action_label": label,
+        },
+        to=manager.email,
+        language=language,
     )
 
 
 @shared_task
 def send_weekly_digests(today_iso: str | None = None) -> int:
-    """A weekly overview to each manager about their direct reports' mandatory training.
-
-    One outbox row per manager and day: running the task again the same day sends nothing new.
-    """
+    """A weekly overview to each manager about their direct reports' mandatory training."""
     today = datetime.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
     rows = assignments_with_status(
         Assignment.objects.filter(user__employee__manager__isnull=False, user__is_active=True)
@@ -95,20 +178,23 @@ def send_weekly_digests(today_iso: str | None = None) -> int:
     managers = User.objects.in_bulk(list(by_manager))
     for manager_id, items in by_manager.items():
         manager = managers[manager_id]
-        with translation.override(manager.preferred_language or settings.LANGUAGE_CODE):
-            context = {
+        language = language_of(manager)
+        with translation.override(language):
+            for row in items:
+                row.course_title = row.course.localized.title
+            label = _("Open CX Academy")
+        message = compose(
+            "assignments/email/digest",
+            {
                 "manager": manager,
                 "rows": items,
                 "overdue": sum(r.status == Status.OVERDUE for r in items),
-            }
-            subject = render_to_string("assignments/email/digest_subject.txt", context).strip()
-            body = render_to_string("assignments/email/digest_body.txt", context)
-        enqueue_mail(
-            topic="digest",
-            key=f"digest:{manager_id}:{today.isoformat()}",
+                "action_url": site_url("/"),
+                "action_label": label,
+            },
             to=manager.email,
-            subject=subject,
-            body=body,
-            language=manager.preferred_language,
+            language=language,
         )
+        # One digest per manager and day, however often the task runs.
+        enqueue_email(message, topic="digest", key=f"digest:{manager_id}:{today.isoformat()}")
     return len(by_manager)

@@ -1,17 +1,18 @@
-"""E-mails of the champions app: composed in the recipient's language, sent through the outbox."""
+"""E-mails of the champions app."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import HR
-from outbox.services import enqueue_mail
+from core.mail import compose, language_of, site_url
+from outbox.services import enqueue_email
 
 from .models import ActionItem, ActionItemReminder, ChampionProfile
 
@@ -19,21 +20,31 @@ from .models import ActionItem, ActionItemReminder, ChampionProfile
 def notify_hr_unassigned(profile_id: int, user_ids: list[int], event: str) -> int:
     """Tell HR which people lost their coaching group (champion paused or retired).
 
-    Called inside the transaction that released them; `event` makes the outbox key unique.
+    Called inside the transaction that released them (outbox); `event` makes the key unique.
     """
     profile = ChampionProfile.objects.select_related("user").get(pk=profile_id)
-    people = ", ".join(str(u) for u in User.objects.filter(pk__in=user_ids))
-    recipients = list(
-        User.objects.filter(groups__name=HR, is_active=True).values_list("pk", "email").distinct()
-    )
-    for hr_id, email in recipients:
-        enqueue_mail(
-            topic="hr-unassigned",
-            key=f"hr-unassigned:{profile_id}:{event}:{hr_id}",
-            to=email,
-            subject=f"CX Academy: {len(user_ids)} Personen ohne Coaching-Gruppe",
-            body=f"{profile.user} ist nicht mehr aktiv ({profile.get_status_display()}).\n"
-            f"Ohne Gruppe: {people}\nBitte über die automatische Zuordnung neu verteilen.",
+    people = [str(u) for u in User.objects.filter(pk__in=user_ids)]
+    recipients = User.objects.filter(groups__name=HR, is_active=True).distinct()
+    for hr in recipients:
+        language = language_of(hr)
+        with translation.override(language):
+            status = str(profile.get_status_display())
+            label = _("Distribute people")
+        message = compose(
+            "champions/email/hr_unassigned",
+            {
+                "champion_name": profile.user.display_name,
+                "status": status,
+                "people": people,
+                "count": len(user_ids),
+                "action_url": site_url(reverse("champions:manage")),
+                "action_label": label,
+            },
+            to=hr.email,
+            language=language,
+        )
+        enqueue_email(
+            message, topic="hr-unassigned", key=f"hr-unassigned:{profile_id}:{event}:{hr.pk}"
         )
     return len(recipients)
 
@@ -42,19 +53,21 @@ def send_nudge_email(champion_user_id: int, member_id: int, key: str) -> None:
     """A friendly reminder from a champion to a member, in the member's language (via the outbox)."""
     champion = User.objects.get(pk=champion_user_id)
     member = User.objects.get(pk=member_id)
-    with translation.override(member.preferred_language or settings.LANGUAGE_CODE):
-        subject = _("A friendly reminder from %(name)s") % {"name": champion.display_name}
-        body = _(
-            "Hello %(member)s,\n\njust a quick reminder to keep going with your CX training – you are doing great!\n\n%(champion)s"
-        ) % {"member": member.first_name or member.email, "champion": champion.display_name}
-    enqueue_mail(
-        topic="nudge",
-        key=key,
+    language = language_of(member)
+    with translation.override(language):
+        label = _("Continue learning")
+    message = compose(
+        "champions/email/nudge",
+        {
+            "champion_name": champion.display_name,
+            "member_name": member.first_name or member.email,
+            "action_url": site_url("/"),
+            "action_label": label,
+        },
         to=member.email,
-        subject=subject,
-        body=body,
-        language=member.preferred_language,
+        language=language,
     )
+    enqueue_email(message, topic="nudge", key=key)
 
 
 @shared_task
@@ -67,19 +80,26 @@ def remind_overdue_action_items(today_iso: str | None = None) -> int:
     for item in ActionItem.objects.filter(done_at__isnull=True, due_date__lt=today).select_related(
         "owner"
     ):
+        language = language_of(item.owner)
+        with translation.override(language):
+            label = _("Open my action items")
+        message = compose(
+            "champions/email/action_item_overdue",
+            {
+                "item": item,
+                "owner_name": item.owner.first_name or item.owner.email,
+                "action_url": site_url("/"),
+                "action_label": label,
+            },
+            to=item.owner.email,
+            language=language,
+        )
         try:
             with transaction.atomic():
                 reminder = ActionItemReminder.objects.create(item=item, sent_on=today)
-                with translation.override(item.owner.preferred_language or settings.LANGUAGE_CODE):
-                    enqueue_mail(
-                        topic="action-item-reminder",
-                        key=f"action-item-reminder:{reminder.pk}",
-                        to=item.owner.email,
-                        subject=_("Overdue action item: %(what)s") % {"what": item.description},
-                        body=_("Your action item “%(what)s” was due on %(due)s.")
-                        % {"what": item.description, "due": item.due_date.strftime("%d.%m.%Y")},
-                        language=item.owner.preferred_language,
-                    )
+                enqueue_email(
+                    message, topic="action-item-reminder", key=f"action-item-reminder:{reminder.pk}"
+                )
         except IntegrityError:
             continue
         sent += 1

@@ -255,6 +255,7 @@ class CourseEnrolment(models.Model):
         LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         constraints = [

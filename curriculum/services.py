@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Locale, Page
 
+from .events import lesson_opened
 from .models import (
     Certificate,
     CourseEnrolment,
@@ -128,7 +129,8 @@ def open_lesson(user, lesson: LessonPage) -> CourseEnrolment:
     enrolment = enrol(user, course)
     if enrolment.last_lesson_id != lesson.pk:
         enrolment.last_lesson = lesson
-        enrolment.save(update_fields=["last_lesson"])
+        enrolment.save(update_fields=["last_lesson", "updated_at"])
+    lesson_opened.send(sender=LessonPage, user=user, lesson=lesson)
     return enrolment
 
 
@@ -173,7 +175,7 @@ def check_course_completion(user, course: CoursePage) -> bool:
     if not final_exam_passed(user, course):
         return False
     enrolment.completed_at = timezone.now()
-    enrolment.save(update_fields=["completed_at"])
+    enrolment.save(update_fields=["completed_at", "updated_at"])
     issue_certificate(user, course)
     return True
 

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wagtail.models import Locale, Page
 
+from core.mail import site_url
+
 from . import services
 from .certificates import certificate_pdf
 from .forms import ReflectionForm
@@ -90,7 +92,7 @@ def save_reflection(request: HttpRequest, lesson_id: int, block_id: str) -> Http
 def download_certificate(request: HttpRequest, code: str) -> HttpResponse:
     """The owner's certificate as a PDF; anyone else gets 404."""
     certificate = get_object_or_404(Certificate, code=code, user=request.user)
-    verify_url = request.build_absolute_uri(reverse("curriculum:verify_certificate", args=[code]))
+    verify_url = site_url(reverse("curriculum:verify_certificate", args=[code]))
     response = HttpResponse(
         certificate_pdf(certificate, verify_url), content_type="application/pdf"
     )

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -87,6 +87,36 @@ def enqueue_mail(
     )
 
 
+def enqueue_email(message: EmailMessage, *, topic: str, key: str) -> OutboxMessage:
+    """Queue a composed e-mail (core.mail.compose) to go out once the current transaction commits."""
+    html = next(
+        (
+            body
+            for body, mimetype in getattr(message, "alternatives", [])
+            if mimetype == "text/html"
+        ),
+        "",
+    )
+    return enqueue(
+        kind=OutboxMessage.KIND_MAIL,
+        topic=topic,
+        key=key,
+        recipient=", ".join(message.to)[:254],
+        subject=str(message.subject),
+        payload={
+            "subject": str(message.subject),
+            "body": message.body,
+            "html_body": html,
+            "to": list(message.to),
+            "cc": list(message.cc),
+            "bcc": list(message.bcc),
+            "from_email": message.from_email or settings.DEFAULT_FROM_EMAIL,
+            "reply_to": list(message.reply_to),
+            "headers": {k: str(v) for k, v in (message.extra_headers or {}).items()},
+        },
+    )
+
+
 def dispatch(message_id: int, countdown: float | None = None) -> bool:
     """Hand a row to Celery; False (and a warning) when the broker cannot be reached quickly."""
     from .tasks import deliver
@@ -123,8 +153,11 @@ def send_mail_message(message: OutboxMessage) -> None:
         body=data.get("body", ""),
         from_email=data.get("from_email") or settings.DEFAULT_FROM_EMAIL,
         to=data.get("to") or [message.recipient],
+        cc=data.get("cc") or None,
+        bcc=data.get("bcc") or None,
         reply_to=data.get("reply_to") or None,
         headers={
+            **data.get("headers", {}),
             "Message-ID": message_id_header(message),
             "X-CX-Outbox-Key": message.idempotency_key,
         },

@@ -19,6 +19,7 @@ class Department(models.Model):
         related_name="children",
         verbose_name=_("parent department"),
     )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -33,6 +34,7 @@ class Location(models.Model):
     """A site where employees work (branch, office, contact centre)."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -50,6 +52,7 @@ class Team(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="teams", verbose_name=_("department")
     )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["department__name", "name"]
@@ -102,6 +105,7 @@ class EmployeeProfile(models.Model):
     )
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]

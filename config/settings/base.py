@@ -28,6 +28,7 @@ PROJECT_APPS = [
     "assignments",
     "champions",
     "reports",
+    "api",
     "outbox",
 ]
 WAGTAIL_APPS = [
@@ -55,6 +56,9 @@ THIRD_PARTY_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -66,7 +70,9 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.contrib.sites",
 ]
+SITE_ID = 1
 INSTALLED_APPS = PROJECT_APPS + WAGTAIL_APPS + THIRD_PARTY_APPS + DJANGO_APPS
 
 MIDDLEWARE = [
@@ -84,6 +90,8 @@ MIDDLEWARE = [
     "accounts.middleware.PreferredLanguageMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "csp.middleware.CSPMiddleware",
+    "accounts.middleware.SSOFormActionMiddleware",
+    "accounts.middleware.SSOUnavailableMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -229,6 +237,13 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# The public address of the site and the academy's name --------------------------------------
+# SITE_URL is the one base of every absolute link the product writes where no request is at hand:
+# e-mails, PDFs (certificate verification), API and feeds. ACADEMY_NAME is how mails, allauth's
+# pages and the Sites framework name the site (never "127.0.0.1:8000").
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+ACADEMY_NAME = env("ACADEMY_NAME", default="CX Academy")
+
 # E-mail ------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
@@ -269,7 +284,7 @@ OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=60 * 60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 OUTBOX_REDISPATCH_AFTER_SECONDS = env.int("OUTBOX_REDISPATCH_AFTER_SECONDS", default=60)
-OUTBOX_STUCK_AFTER_SECONDS = CELERY_TASK_TIME_LIMIT + 60
+OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
 OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": OUTBOX_SWEEP_SECONDS},
@@ -281,15 +296,59 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assignments.tasks.send_weekly_digests",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    "api-webhook-retries": {
+        "task": "api.tasks.deliver_due_webhooks",
+        "schedule": crontab(minute="*"),
+    },
+    "api-xapi-statements": {
+        "task": "api.tasks.send_xapi_statements",
+        "schedule": crontab(minute="*"),
+    },
     "action-item-reminders-daily": {
         "task": "champions.tasks.remind_overdue_action_items",
         "schedule": crontab(hour=8, minute=0),
     },
 }
 
+# REST API, SCIM and xAPI -------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.HasTokenScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CX Academy API",
+    "DESCRIPTION": "Employees, organisation, courses, progress, certificates, assignments and "
+    "champion groups for HR systems and analytics. Authenticate with an API token HR creates "
+    "under 'API tokens': `Authorization: Bearer cxa_…`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
+}
+# The Learning Record Store that receives xAPI statements; nothing is recorded while unset.
+XAPI_LRS_ENDPOINT = env("XAPI_LRS_ENDPOINT", default="")
+XAPI_LRS_KEY = env("XAPI_LRS_KEY", default="")
+XAPI_LRS_SECRET = env("XAPI_LRS_SECRET", default="")
+XAPI_ACTIVITY_BASE = env("XAPI_ACTIVITY_BASE", default="")
+XAPI_ACCOUNT_HOMEPAGE = env("XAPI_ACCOUNT_HOMEPAGE", default="")
+
+# Reminders about mandatory training (days): before the due date, on the day, after it, then
+# weekly; the manager is told once this many days after the due date (0: never).
+REMINDER_DAYS_BEFORE_DUE = env.list("REMINDER_DAYS_BEFORE_DUE", cast=int, default=[7, 1])
+REMINDER_DAYS_AFTER_DUE = env.list("REMINDER_DAYS_AFTER_DUE", cast=int, default=[1, 3, 7])
+REMINDER_WEEKLY_AFTER_DUE = env.bool("REMINDER_WEEKLY_AFTER_DUE", default=True)
+REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14)
+
 # Wagtail -----------------------------------------------------------------------------------
-WAGTAIL_SITE_NAME = "CX Academy"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAIL_SITE_NAME = ACADEMY_NAME
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from api.models import WebhookEndpoint
 from champions.models import (
     ActionItem,
     ChampionProfile,
@@ -59,6 +60,9 @@ def world(tree, learner, champion, hr_user, editor):
     item = ActionItem.objects.create(
         session=session, owner=learner, description="x", due_date=datetime.date(2026, 2, 1)
     )
+    webhook_endpoint = WebhookEndpoint.objects.create(
+        url="https://hooks.example/cx", secret="whsec_c2VjcmV0", events=["course.completed"]
+    )
     mail = OutboxMessage.objects.create(
         topic="nudge", idempotency_key="matrix", recipient=learner.email, status="failed"
     )
@@ -82,6 +86,9 @@ def world(tree, learner, champion, hr_user, editor):
         "lesson": {"lesson_id": lesson.pk},
         "reflection": {"lesson_id": lesson.pk, "block_id": lesson.body[1].id},
         "certificate": {"code": certificate.code},
+        "api_pk": {"pk": 1},
+        "api_token": {"token_id": 1},
+        "webhook_endpoint": {"endpoint_id": webhook_endpoint.pk},
     }
     users = {"learner": learner, "champion": champion, "hr": hr_user, "editor": editor}
     return kwargs, users

@@ -14,6 +14,7 @@ SKIPPED_PREFIXES = ("admin/", "documents/", "accounts/", "^static/", "media/")
 ROLES = ("anonymous", "learner", "champion", "hr", "editor")
 
 LOGIN, OK, FORBIDDEN, MISSING, NOT_ALLOWED, GONE = 302, 200, 403, 404, 405, 410
+UNAUTHORIZED = 401  # the REST API answers sessions like anonymous callers: it wants a token
 
 
 def everyone(status):
@@ -92,6 +93,36 @@ EXPECTED = {
     "curriculum:search": (None, logged_in(OK)),
     "curriculum:download_certificate": ("certificate", owner()),
     "curriculum:verify_certificate": ("certificate", everyone(OK)),
+    "api:schema": (None, {**only({"hr"}), "anonymous": UNAUTHORIZED}),
+    "api:docs": (None, only({"hr"})),
+    "api:tokens": (None, only({"hr"})),
+    "api:revoke_token": ("api_token", only({"hr"}, status=NOT_ALLOWED)),
+    "api:webhooks": (None, only({"hr"})),
+    "api:webhook_log": ("webhook_endpoint", only({"hr"})),
+    "api:employee-list": (None, everyone(UNAUTHORIZED)),
+    "api:employee-detail": ("api_pk", everyone(UNAUTHORIZED)),
+    "api:department-list": (None, everyone(UNAUTHORIZED)),
+    "api:department-detail": ("api_pk", everyone(UNAUTHORIZED)),
+    "api:location-list": (None, everyone(UNAUTHORIZED)),
+    "api:location-detail": ("api_pk", everyone(UNAUTHORIZED)),
+    "api:team-list": (None, everyone(UNAUTHORIZED)),
+    "api:team-detail": ("api_pk", everyone(UNAUTHORIZED)),
+    "api:course-list": (None, everyone(UNAUTHORIZED)),
+    "api:course-detail": ("api_pk", everyone(UNAUTHORIZED)),
+    "api:learning-path-list": (None, everyone(UNAUTHORIZED)),
+    "api:learning-path-detail": ("api_pk", everyone(UNAUTHORIZED)),
+    "api:enrolment-list": (None, everyone(UNAUTHORIZED)),
+    "api:enrolment-detail": ("api_pk", everyone(UNAUTHORIZED)),
+    "api:lesson-completion-list": (None, everyone(UNAUTHORIZED)),
+    "api:lesson-completion-detail": ("api_pk", everyone(UNAUTHORIZED)),
+    "api:quiz-attempt-list": (None, everyone(UNAUTHORIZED)),
+    "api:quiz-attempt-detail": ("api_pk", everyone(UNAUTHORIZED)),
+    "api:certificate-list": (None, everyone(UNAUTHORIZED)),
+    "api:certificate-detail": ("api_pk", everyone(UNAUTHORIZED)),
+    "api:assignment-list": (None, everyone(UNAUTHORIZED)),
+    "api:assignment-detail": ("api_pk", everyone(UNAUTHORIZED)),
+    "api:champion-group-list": (None, everyone(UNAUTHORIZED)),
+    "api:champion-group-detail": ("api_pk", everyone(UNAUTHORIZED)),
 }
 
 

@@ -92,7 +92,7 @@ def test_reminders_are_sent_once_per_reason_and_day_in_the_users_language(
         user=english.user, course=tree.course, due_date=today + datetime.timedelta(days=7)
     )
     Assignment.objects.create(
-        user=german.user, course=tree.course, due_date=today - datetime.timedelta(days=2)
+        user=german.user, course=tree.course, due_date=today - datetime.timedelta(days=3)
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert send_due_reminders.delay(today.isoformat()).get() == 2
@@ -101,8 +101,69 @@ def test_reminders_are_sent_once_per_reason_and_day_in_the_users_language(
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert by_recipient[english.user.email].subject.startswith("Due in 7 days")
     assert by_recipient[german.user.email].subject.startswith("Überfällig")
-    # next day the overdue one is reminded again, the other is not due for a reminder
-    assert send_due_reminders.delay((today + datetime.timedelta(days=1)).isoformat()).get() == 1
+    # next day neither is due for a reminder (3 days overdue -> next at 7)
+    assert send_due_reminders.delay((today + datetime.timedelta(days=1)).isoformat()).get() == 0
+
+
+def reminder_days(cadence, due: datetime.date, days: int) -> list[int]:
+    """Days relative to `due` (from 10 before to `days` after) on which a reminder goes out."""
+    return [
+        offset
+        for offset in range(-10, days + 1)
+        if cadence.reason(due, due + datetime.timedelta(days=offset)) is not None
+    ]
+
+
+def test_reminder_cadence_respects_people(settings):
+    from assignments.tasks import Cadence
+
+    due = datetime.date(2026, 6, 10)
+    cadence = Cadence.from_settings()
+    assert reminder_days(cadence, due, 60) == [-7, -1, 0, 1, 3, 7, 14, 21, 28, 35, 42, 49, 56]
+    assert cadence.escalates(due, due + datetime.timedelta(days=14))
+    assert not cadence.escalates(due, due + datetime.timedelta(days=15))
+    # configurable: no weekly repeats, escalation after 5 days, one reminder 3 days before
+    settings.REMINDER_DAYS_BEFORE_DUE = [3]
+    settings.REMINDER_DAYS_AFTER_DUE = [2]
+    settings.REMINDER_WEEKLY_AFTER_DUE = False
+    settings.REMINDER_ESCALATE_AFTER_DAYS = 5
+    cadence = Cadence.from_settings()
+    assert reminder_days(cadence, due, 60) == [-3, 0, 2]
+    assert cadence.escalates(due, due + datetime.timedelta(days=5))
+
+
+@pytest.mark.django_db
+def test_overdue_training_two_years_ago_is_not_reminded_daily(tree, service_department):
+    person = EmployeeProfileFactory(department=service_department)
+    due = datetime.date(2024, 6, 1)
+    Assignment.objects.create(user=person.user, course=tree.course, due_date=due)
+    sent = sum(
+        send_due_reminders.delay(
+            (datetime.date(2026, 6, 1) + datetime.timedelta(days=d)).isoformat()
+        ).get()
+        for d in range(14)
+    )
+    assert sent == 2  # weekly, not 14 times
+
+
+@pytest.mark.django_db
+def test_manager_is_told_once_after_the_escalation_delay(
+    tree, service_department, settings, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_ESCALATE_AFTER_DAYS = 10
+    manager = EmployeeProfileFactory(department=service_department)
+    manager.user.preferred_language = "en"
+    manager.user.save()
+    report = EmployeeProfileFactory(department=service_department, manager=manager.user)
+    due = datetime.date(2026, 6, 1)
+    Assignment.objects.create(user=report.user, course=tree.course, due_date=due)
+    with django_capture_on_commit_callbacks(execute=True):
+        for day in range(0, 20):
+            send_due_reminders.delay((due + datetime.timedelta(days=day)).isoformat()).get()
+    to_manager = [m for m in mail.outbox if m.to == [manager.user.email]]
+    assert len(to_manager) == 1
+    assert "is overdue with" in to_manager[0].subject and tree.course.title in to_manager[0].body
+    assert "10 days ago" in to_manager[0].body
 
 
 @pytest.mark.django_db

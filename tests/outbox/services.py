@@ -99,3 +99,89 @@ class SmtpSink:
     def clear(self) -> None:
         with self.lock:
             self.messages.clear()
+
+
+BASE_DIR = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+def project_env(**overrides: str) -> dict[str, str]:
+    """The environment for a project process (web, worker, beat, manage.py) in a test."""
+    import os
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL", "CELERY_BROKER_URL"}
+        and not k.startswith(("PYTEST_", "CELERY_RESULT"))
+    }
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.dev", "LOG_LEVEL": "WARNING"})
+    env.update(overrides)
+    return env
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process in KiB (Linux /proc)."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+class ProjectProcess:
+    """A project process (gunicorn, celery worker or beat) started for a test and stopped after."""
+
+    def __init__(self, args: list[str], env: dict[str, str], log_path) -> None:
+        self.log = open(log_path, "wb")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            args, cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+def start_gunicorn(env: dict[str, str], log_path, workers: int = 2) -> tuple[ProjectProcess, str]:
+    """gunicorn serving the project on a free port; returns the process and its base URL."""
+    import sys
+    import urllib.request
+
+    port = free_port()
+    web = ProjectProcess(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "60",
+        ],
+        env,
+        log_path,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/health/live/", timeout=2) as response:
+                if response.status == 200:
+                    return web, base
+        except OSError:
+            time.sleep(0.3)
+    web.stop()
+    raise TimeoutError(f"gunicorn did not answer; see {log_path}")

@@ -1,0 +1,33 @@
+"""/api/v1/ (REST + schema + docs), the HR screens for tokens and webhooks."""
+
+from rest_framework.routers import SimpleRouter
+
+from django.urls import include, path
+
+from . import screens, views
+
+app_name = "api"
+
+router = SimpleRouter(trailing_slash=True)
+router.register("employees", views.EmployeeViewSet, basename="employee")
+router.register("departments", views.DepartmentViewSet, basename="department")
+router.register("locations", views.LocationViewSet, basename="location")
+router.register("teams", views.TeamViewSet, basename="team")
+router.register("courses", views.CourseViewSet, basename="course")
+router.register("learning-paths", views.LearningPathViewSet, basename="learning-path")
+router.register("enrolments", views.EnrolmentViewSet, basename="enrolment")
+router.register("lesson-completions", views.LessonCompletionViewSet, basename="lesson-completion")
+router.register("quiz-attempts", views.QuizAttemptViewSet, basename="quiz-attempt")
+router.register("certificates", views.CertificateViewSet, basename="certificate")
+router.register("assignments", views.AssignmentViewSet, basename="assignment")
+router.register("champion-groups", views.ChampionGroupViewSet, basename="champion-group")
+
+urlpatterns = [
+    path("api/v1/schema/", screens.SchemaView.as_view(), name="schema"),
+    path("api/v1/docs/", screens.docs, name="docs"),
+    path("api/v1/", include(router.urls)),
+    path("integrations/tokens/", screens.tokens, name="tokens"),
+    path("integrations/tokens/<int:token_id>/revoke/", screens.revoke, name="revoke_token"),
+    path("integrations/webhooks/", screens.webhooks, name="webhooks"),
+    path("integrations/webhooks/<int:endpoint_id>/", screens.webhook_log, name="webhook_log"),
+]
