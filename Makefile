@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint vendor clean messages
+.PHONY: run test install lint vendor clean messages bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,8 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete --no-wrap --no-location
 	$(PY) scripts/fill_po.py locale/translations-de
 	$(PY) manage.py compilemessages -l de --ignore=.venv
+
+# Performance figures on PostgreSQL (builds its data once into BENCH_DATABASE_URL, then keeps it).
+bench: $(STAMP)
+	$(PY) benchmarks/learner_scale.py
+	$(PY) benchmarks/http_load.py

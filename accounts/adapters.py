@@ -8,6 +8,7 @@ import smtplib
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from kombu.exceptions import OperationalError
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,10 +19,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.mail import compose, site_url
+from core.mail import compose, site_url, to_payload
 
 from . import services, sso
 from .models import User
+from .tasks import deliver_mail
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +47,12 @@ def mail_language(request, email: str, user=None) -> str:
     if user is None:
         user = User.objects.filter(email__iexact=email).first()
     preferred = getattr(user, "preferred_language", "") or ""
-    if preferred in dict(settings.LANGUAGES):
-        return preferred
-    current = translation.get_language() or settings.LANGUAGE_CODE
-    current = current.split("-")[0]
+    return preferred if preferred in dict(settings.LANGUAGES) else page_language()
+
+
+def page_language() -> str:
+    """The language of the current page (for someone logged out: their browser's)."""
+    current = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return current if current in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
@@ -59,6 +63,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return session_invitation(request) is not None or bool(settings.ALLOWED_SIGNUP_DOMAINS)
 
     def save_user(self, request, user, form, commit=True):
+        user.preferred_language = page_language()
         user = super().save_user(request, user, form, commit=commit)
         invitation = session_invitation(request)
         if invitation is not None and commit:
@@ -97,8 +102,11 @@ class AccountAdapter(DefaultAccountAdapter):
             with translation.override(language):
                 message = self.render_mail(template_prefix, email, ctx)
         try:
-            message.send()
-        except (smtplib.SMTPException, OSError) as error:
+            if settings.CELERY_TASK_ALWAYS_EAGER:
+                message.send()  # no queue: sent now, and a failure is said right away
+            else:
+                deliver_mail.delay(to_payload(message))  # kept and retried by the worker
+        except (smtplib.SMTPException, OSError, OperationalError) as error:
             logger.error("Mail %s to %s not sent: %s", template_prefix, email, error)
             if request is not None:
                 messages.error(
@@ -108,6 +116,13 @@ class AccountAdapter(DefaultAccountAdapter):
                         "right now. Please try again in a few minutes."
                     ),
                 )
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Setting up two-factor authentication after an SSO log-in asks for no password: people
+        who come by SSO may have none, and the provider has just vouched for them."""
+        if app == "allauth.mfa" and sso.signed_in_by_sso(self.request):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def get_logout_redirect_url(self, request) -> str:
         """After logging out someone who came by SSO, end the provider's session too."""
@@ -119,6 +134,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
         return bool(sso.provider_apps())
+
+    def populate_user(self, request, sociallogin, data):
+        """New SSO accounts speak the language of the page they signed up on."""
+        user = super().populate_user(request, sociallogin, data)
+        user.preferred_language = page_language()
+        return user
 
     def save_user(self, request, sociallogin, form=None):
         """New SSO accounts get the role an invitation for their e-mail gives, else Learner."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from .permissions import has_role
 
@@ -12,7 +13,8 @@ MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/language/", "/i18n
 
 
 class PreferredLanguageMiddleware:
-    """On pages without a language prefix, use the logged-in user's preferred language."""
+    """On pages without a language prefix: the logged-in user's preferred language; for someone
+    logged out, their language cookie or their browser's language."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,6 +32,19 @@ class PreferredLanguageMiddleware:
         ):
             translation.activate(user.preferred_language)
             request.LANGUAGE_CODE = user.preferred_language
+        elif (
+            (user is None or not user.is_authenticated)
+            and not prefixed
+            and not _is_wagtail_page_path(request.path_info)
+        ):
+            # Logged out (log-in, password reset, sign-up): the language cookie, else the
+            # browser's language. Django would use LANGUAGE_CODE for every unprefixed URL.
+            language = translation.get_language_from_request(request, check_path=False)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            return response
         return self.get_response(request)
 
 

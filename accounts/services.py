@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import secrets
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.exports import csv_text
 
 from .models import Invitation, User
 
@@ -22,19 +21,53 @@ class InvitationError(Exception):
 
 
 def invite(email: str, inviter=None, roles: list[str] | None = None) -> Invitation:
-    """Create an invitation and e-mail its link (the mail is committed with it, sent via the outbox)."""
-    from .tasks import send_invitation
+    """Create an invitation and e-mail its link (through Celery, after the commit)."""
+    return invite_many([email], inviter, roles)[0]
 
-    with transaction.atomic():
-        invitation = Invitation.objects.create(
-            email=email.lower(),
-            token=secrets.token_urlsafe(32),
-            roles=roles or ["Learner"],
-            invited_by=inviter if getattr(inviter, "is_authenticated", False) else None,
-            expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
+
+def invite_many(
+    emails: list[str], inviter=None, roles: list[str] | None = None
+) -> list[Invitation]:
+    """Invite many people at once: the invitations in bulk, the e-mails in batches sent by a
+    task after the commit, spaced so the mail server is not flooded (INVITATION_BATCH_SIZE
+    per INVITATION_BATCH_SECONDS). The one way the invite form, imports and commands invite."""
+    expires_at = timezone.now() + datetime.timedelta(days=INVITATION_DAYS)
+    invited_by = inviter if getattr(inviter, "is_authenticated", False) else None
+    invitations = Invitation.objects.bulk_create(
+        [
+            Invitation(
+                email=email.lower(),
+                token=secrets.token_urlsafe(32),
+                roles=roles or ["Learner"],
+                invited_by=invited_by,
+                expires_at=expires_at,
+            )
+            for email in emails
+        ],
+        batch_size=1000,
+    )
+    if invitations and invitations[0].pk is None:  # backends that do not return ids
+        tokens = [i.token for i in invitations]
+        invitations = list(Invitation.objects.filter(token__in=tokens))
+    schedule_invitation_mails([i.pk for i in invitations])
+    return invitations
+
+
+def schedule_invitation_mails(invitation_ids: list[int]) -> None:
+    """Queue the e-mails of these invitations in batches once the transaction commits."""
+    from django.db import transaction
+
+    from .tasks import send_invitation_batch
+
+    size = settings.INVITATION_BATCH_SIZE
+    pause = settings.INVITATION_BATCH_SECONDS
+    for number, start in enumerate(range(0, len(invitation_ids), size)):
+        batch = invitation_ids[start : start + size]
+        transaction.on_commit(
+            lambda batch=batch, number=number: send_invitation_batch.apply_async(
+                args=[batch], countdown=number * pause
+            )
         )
-        send_invitation(invitation.pk)
-    return invitation
 
 
 def usable_invitation(token: str) -> Invitation:
@@ -118,17 +151,14 @@ def personal_data(user: User) -> dict:
 def personal_data_csv(user: User) -> str:
     """The same data as CSV rows: section, item, date, detail."""
     data = personal_data(user)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(["section", "item", "date", "detail"])
-    for row in data["courses"]:
-        writer.writerow(["course", row["course"], row["started_at"], row["completed_at"] or ""])
-    for row in data["lessons"]:
-        writer.writerow(["lesson", row["lesson"], row["completed_at"], ""])
-    for row in data["quiz_attempts"]:
-        writer.writerow(["quiz_attempt", row["quiz"], row["started_at"], row["score_percent"]])
-    for row in data["reflections"]:
-        writer.writerow(["reflection", row["lesson"], row["updated_at"], row["text"]])
-    for row in data["action_items"]:
-        writer.writerow(["action_item", row["what"], row["due_date"], row["done_at"] or ""])
-    return buffer.getvalue()
+    rows = [
+        *(["course", r["course"], r["started_at"], r["completed_at"]] for r in data["courses"]),
+        *(["lesson", r["lesson"], r["completed_at"], ""] for r in data["lessons"]),
+        *(
+            ["quiz_attempt", r["quiz"], r["started_at"], r["score_percent"]]
+            for r in data["quiz_attempts"]
+        ),
+        *(["reflection", r["lesson"], r["updated_at"], r["text"]] for r in data["reflections"]),
+        *(["action_item", r["what"], r["due_date"], r["done_at"]] for r in data["action_items"]),
+    ]
+    return csv_text(["section", "item", "date", "detail"], rows)

@@ -1,4 +1,4 @@
-"""Audit role changes and invite people created by a CSV import."""
+"""Audit role changes; mark invited sign-ups as verified."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from allauth.account.signals import user_logged_in, user_signed_up
 from django.db.models.signals import m2m_changed, post_migrate
 from django.dispatch import receiver
 
-from people.signals import employees_imported
-
-from . import audit, services
+from . import audit
 from .models import Invitation, User
 
 
@@ -23,13 +21,6 @@ def audit_role_change(sender, instance, action, pk_set, **kwargs) -> None:
     names = ", ".join(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
     verb = "added" if action == "post_add" else "removed"
     audit.record(None, "accounts.roles", f"{instance.email}: {verb} {names}", user_id=instance.pk)
-
-
-@receiver(employees_imported)
-def invite_imported_employees(sender, created_users, actor=None, **kwargs) -> None:
-    """Everyone new from a CSV import gets an invitation."""
-    for user in created_users:
-        services.invite(user.email, actor, ["Learner"])
 
 
 @receiver(user_signed_up)

@@ -44,6 +44,28 @@ def remember_provider(request: HttpRequest, provider_id: str) -> None:
     request.session[SESSION_KEY] = provider_id
 
 
+def signed_in_by_sso(request: HttpRequest | None) -> bool:
+    """Whether this session's person came in through the company's identity provider, and that
+    is what vouches for them now: they have no password of ours, or their SSO log-in is recent."""
+    if request is None or not getattr(request, "user", None) or not request.user.is_authenticated:
+        return False
+    if not request.session.get(SESSION_KEY):
+        return False
+    if not request.user.has_usable_password():
+        return True
+    import time
+
+    from allauth.account import app_settings
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    records = get_authentication_records(request, request.user)
+    latest = records[-1] if records else {}
+    return (
+        latest.get("method") == "socialaccount"
+        and time.time() - latest.get("at", 0) < app_settings.REAUTHENTICATION_TIMEOUT
+    )
+
+
 def end_session_url(request: HttpRequest) -> str | None:
     """Where to send the browser on log-out so the provider's session ends too, or None when the
     person did not log in by SSO, or the provider has no end_session_endpoint or cannot be

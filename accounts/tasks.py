@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import smtplib
+
+from celery import shared_task
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.mail import compose, site_url
+from core.mail import compose, from_payload, site_url
 from outbox.services import enqueue_email
 
 from .models import Invitation
 
 
+@shared_task
 def send_invitation(invitation_id: int, language: str | None = None) -> None:
-    """E-mail an invitation link (in `language`, else the site's default language).
-
-    Written to the outbox in the caller's transaction; sent once it has committed."""
+    """E-mail an invitation link (in `language`, else the site's default language)."""
     invitation = Invitation.objects.get(pk=invitation_id)
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -32,4 +35,38 @@ def send_invitation(invitation_id: int, language: str | None = None) -> None:
         to=invitation.email,
         language=language,
     )
+    # Through the outbox: sent once per invitation, retried, and listed for HR when it fails.
     enqueue_email(message, topic="invitation", key=f"invitation:{invitation.pk}")
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=120)
+def send_invitation_batch(self, invitation_ids: list[int]) -> int:
+    """E-mail one batch of invitations, each in the person's language when HR already knows
+    them (an import); skips invitations accepted in the meantime."""
+    from .models import User
+
+    invitations = list(
+        Invitation.objects.filter(pk__in=invitation_ids, accepted_at__isnull=True).values_list(
+            "pk", "email"
+        )
+    )
+    languages = dict(
+        User.objects.filter(email__in=[email for _pk, email in invitations]).values_list(
+            "email", "preferred_language"
+        )
+    )
+    for invitation_id, email in invitations:
+        send_invitation(invitation_id, languages.get(email))
+    return len(invitations)
+
+
+@shared_task(bind=True, max_retries=8)
+def deliver_mail(self, payload: dict) -> None:
+    """Send one composed mail (core.mail.to_payload); while the mail server is unreachable the
+    mail stays queued and is retried with growing pauses (1, 2, 4 … 128 minutes)."""
+    try:
+        from_payload(payload).send()
+    except (smtplib.SMTPException, OSError) as error:
+        if self.request.is_eager:
+            raise  # no queue to keep it in: the caller says so
+        raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from error

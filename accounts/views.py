@@ -48,7 +48,7 @@ def data_download(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     elif fmt == "csv":
         response = HttpResponse(
-            "\ufeff" + services.personal_data_csv(request.user),
+            services.personal_data_csv(request.user),
             content_type="text/csv; charset=utf-8",
         )
     else:

@@ -208,7 +208,7 @@ class CertificateSerializer(serializers.ModelSerializer):
 
     def get_verification_url(self, certificate) -> str:
         path = reverse("curriculum:verify_certificate", kwargs={"code": certificate.code})
-        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+        return settings.SITE_URL.rstrip("/") + path
 
     @extend_schema_field(OpenApiTypes.DATETIME)
     def get_expires_at(self, certificate) -> None:

@@ -160,7 +160,7 @@ def course_completed(sender, instance: CourseEnrolment, update_fields=None, **kw
 def certificate_issued(sender, instance: Certificate, created: bool, **kwargs) -> None:
     if not created:
         return
-    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+    url = settings.SITE_URL.rstrip("/") + reverse(
         "curriculum:verify_certificate", kwargs={"code": instance.code}
     )
     webhooks.emit(

@@ -52,7 +52,7 @@ def is_configured() -> bool:
 
 
 def activity_base() -> str:
-    return (settings.XAPI_ACTIVITY_BASE or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    return (settings.XAPI_ACTIVITY_BASE or settings.SITE_URL).rstrip("/")
 
 
 def activity_id(kind: str, translation_key) -> str:

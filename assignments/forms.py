@@ -1,4 +1,4 @@
-"""HR's form for assigning mandatory training."""
+"""HR's form for assigning mandatory training to many people at once."""
 
 from __future__ import annotations
 
@@ -7,16 +7,29 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Locale
 
-from accounts.models import User
 from curriculum.models import CoursePage, LearningPathPage
 from home.forms import id_safe_formfield
-from people.models import Department, Location, StaffRole
+from people.models import Department, Location, StaffRole, Team
 
 from .models import AssignmentRule, TargetKind
 
+FILTER_FIELDS = ["department", "location", "team", "staff_role", "hired_from", "hired_until"]
+
 
 class AssignmentRuleForm(forms.ModelForm):
-    """Assign a course or a learning path to a target group with a due date."""
+    """A course or learning path for the people matching the filters (or a search), with a due
+    date and a grace period. Posted once to see the count, then again with `confirm`."""
+
+    search = forms.CharField(
+        label=_("Name or e-mail contains"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Only the people found now (not future hires). Leave empty to assign by the filters, "
+            "which also applies to people who join later."
+        ),
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         formfield_callback = id_safe_formfield
@@ -24,15 +37,29 @@ class AssignmentRuleForm(forms.ModelForm):
         fields = [
             "course",
             "learning_path",
-            "target_kind",
-            "department",
-            "location",
-            "staff_role",
-            "people",
+            *FILTER_FIELDS,
             "due_date",
             "due_days_after_hire",
+            "grace_days",
         ]
-        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+        labels = {
+            "course": _("Course"),
+            "learning_path": _("Learning path"),
+            "department": _("Department (incl. sub-departments)"),
+            "location": _("Location"),
+            "team": _("Team"),
+            "staff_role": _("Staff role"),
+            "hired_from": _("Hired on or after"),
+            "hired_until": _("Hired on or before"),
+            "due_date": _("Due date"),
+            "due_days_after_hire": _("Due … days after hire"),
+            "grace_days": _("Grace period (days)"),
+        }
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "hired_from": forms.DateInput(attrs={"type": "date"}),
+            "hired_until": forms.DateInput(attrs={"type": "date"}),
+        }
         help_texts = {
             "due_days_after_hire": _("Instead of a date: due N days after each person's hire date.")
         }
@@ -44,10 +71,11 @@ class AssignmentRuleForm(forms.ModelForm):
         self.fields["learning_path"].queryset = LearningPathPage.objects.live().filter(
             locale=default
         )
-        self.fields["department"].queryset = Department.objects.all()
-        self.fields["location"].queryset = Location.objects.all()
-        self.fields["people"].queryset = User.objects.filter(is_active=True)
-        self.fields["people"].required = False
+        self.fields["department"].queryset = Department.objects.filter(is_active=True)
+        self.fields["location"].queryset = Location.objects.filter(is_active=True)
+        self.fields["team"].queryset = Team.objects.filter(is_active=True).select_related(
+            "department"
+        )
         self.fields["staff_role"] = forms.ChoiceField(
             choices=[("", "—"), *StaffRole.choices], required=False, label=_("Staff role")
         )
@@ -58,13 +86,27 @@ class AssignmentRuleForm(forms.ModelForm):
             raise forms.ValidationError(_("Choose either a course or a learning path."))
         if bool(data.get("due_date")) == (data.get("due_days_after_hire") is not None):
             raise forms.ValidationError(_("Give either a due date or a number of days after hire."))
-        kind = data.get("target_kind")
-        needed = {
-            TargetKind.DEPARTMENT: "department",
-            TargetKind.LOCATION: "location",
-            TargetKind.STAFF_ROLE: "staff_role",
-            TargetKind.PEOPLE: "people",
-        }.get(kind)
-        if needed and not data.get(needed):
-            self.add_error(needed, _("Required for this target."))
+        if (
+            data.get("hired_from")
+            and data.get("hired_until")
+            and data["hired_from"] > data["hired_until"]
+        ):
+            self.add_error("hired_until", _("This date is before “hired on or after”."))
         return data
+
+    def target_filters(self) -> dict:
+        """The chosen filters as keyword arguments of `services.filter_profiles`."""
+        data = self.cleaned_data
+        filters = {name: data.get(name) for name in FILTER_FIELDS}
+        filters["staff_role"] = filters["staff_role"] or ""
+        filters["search"] = data.get("search", "").strip()
+        return filters
+
+    def save(self, commit: bool = True) -> AssignmentRule:
+        rule = super().save(commit=False)
+        rule.target_kind = (
+            TargetKind.PEOPLE if self.cleaned_data.get("search", "").strip() else TargetKind.FILTERS
+        )
+        if commit:
+            rule.save()
+        return rule

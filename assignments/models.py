@@ -14,6 +14,7 @@ class TargetKind(models.TextChoices):
     DEPARTMENT = "department", _("Department (incl. sub-departments)")
     LOCATION = "location", _("Location")
     STAFF_ROLE = "staff_role", _("Staff role")
+    FILTERS = "filters", _("People matching the filters")
 
 
 class AssignmentRule(models.Model):
@@ -34,10 +35,21 @@ class AssignmentRule(models.Model):
         "people.Department", null=True, blank=True, on_delete=models.CASCADE
     )
     location = models.ForeignKey("people.Location", null=True, blank=True, on_delete=models.CASCADE)
+    team = models.ForeignKey("people.Team", null=True, blank=True, on_delete=models.CASCADE)
     staff_role = models.CharField(_("staff role"), max_length=20, blank=True)
+    hired_from = models.DateField(_("hired on or after"), null=True, blank=True)
+    hired_until = models.DateField(_("hired on or before"), null=True, blank=True)
     people = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     due_date = models.DateField(_("due date"), null=True, blank=True)
     due_days_after_hire = models.PositiveIntegerField(_("days after hire"), null=True, blank=True)
+    grace_days = models.PositiveIntegerField(
+        _("grace period (days)"),
+        default=14,
+        help_text=_(
+            "Someone whose due date has already passed when the training is assigned gets this "
+            "many days from the day of assignment. 0: overdue at once."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -49,7 +61,36 @@ class AssignmentRule(models.Model):
 
     def __str__(self) -> str:
         target = self.course or self.learning_path
-        return f"{target} → {self.get_target_kind_display()}"
+        return f"{target} → {self.describe_target()}"
+
+    def describe_target(self) -> str:
+        """Who the rule is for, in words HR reads ("Department Service, hired from 01.01.2025")."""
+        from django.utils.translation import gettext as _
+
+        from people.models import StaffRole
+
+        parts = []
+        if self.target_kind == TargetKind.PEOPLE:
+            return _("Selected people")
+        if self.department_id:
+            parts.append(
+                _("Department %(name)s (incl. sub-departments)") % {"name": self.department}
+            )
+        if self.location_id:
+            parts.append(_("Location %(name)s") % {"name": self.location})
+        if self.team_id:
+            parts.append(_("Team %(name)s") % {"name": self.team})
+        if self.staff_role:
+            parts.append(
+                _("Role %(name)s") % {"name": dict(StaffRole.choices).get(self.staff_role, "")}
+            )
+        if self.hired_from:
+            parts.append(_("hired on or after %(date)s") % {"date": f"{self.hired_from:%d.%m.%Y}"})
+        if self.hired_until:
+            parts.append(
+                _("hired on or before %(date)s") % {"date": f"{self.hired_until:%d.%m.%Y}"}
+            )
+        return ", ".join(parts) or _("Everyone")
 
 
 class Assignment(models.Model):

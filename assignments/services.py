@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 
 from django.db import transaction
@@ -101,46 +101,246 @@ def rule_profiles(rule: AssignmentRule) -> QuerySet:
         return profiles.filter(department_id__in=department_with_children(rule.department))
     if rule.target_kind == TargetKind.LOCATION:
         return profiles.filter(location=rule.location)
-    return profiles.filter(staff_role=rule.staff_role)
+    if rule.target_kind == TargetKind.STAFF_ROLE:
+        return profiles.filter(staff_role=rule.staff_role)
+    return filter_profiles(
+        profiles,
+        department=rule.department,
+        location=rule.location,
+        team=rule.team,
+        staff_role=rule.staff_role,
+        hired_from=rule.hired_from,
+        hired_until=rule.hired_until,
+    )
 
 
-def due_date_for(rule: AssignmentRule, profile: EmployeeProfile) -> datetime.date:
-    """Absolute due date, or N days after the person's hire date (today if unknown)."""
+def filter_profiles(
+    profiles: QuerySet,
+    *,
+    department=None,
+    location=None,
+    team=None,
+    staff_role: str = "",
+    hired_from: datetime.date | None = None,
+    hired_until: datetime.date | None = None,
+    search: str = "",
+) -> QuerySet:
+    """Mass assignment's choice of people: every given filter must hold."""
+    if department is not None:
+        profiles = profiles.filter(department_id__in=department_with_children(department))
+    if location is not None:
+        profiles = profiles.filter(location=location)
+    if team is not None:
+        profiles = profiles.filter(team=team)
+    if staff_role:
+        profiles = profiles.filter(staff_role=staff_role)
+    if hired_from:
+        profiles = profiles.filter(hire_date__gte=hired_from)
+    if hired_until:
+        profiles = profiles.filter(hire_date__lte=hired_until)
+    for word in search.split():
+        profiles = profiles.filter(
+            Q(user__email__icontains=word)
+            | Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+            | Q(job_title__icontains=word)
+        )
+    return profiles
+
+
+def rule_matcher(rule: AssignmentRule) -> Callable[[EmployeeProfile], bool]:
+    """The rule's target as a test on (possibly unsaved) profiles: evaluate many in memory."""
+    kind = rule.target_kind
+    if kind == TargetKind.PEOPLE:
+        people = set(rule.people.values_list("pk", flat=True))
+        return lambda p: p.user_id in people
+    departments = set(department_with_children(rule.department)) if rule.department_id else None
+    if kind == TargetKind.DEPARTMENT:
+        return lambda p: p.department_id in departments
+    if kind == TargetKind.LOCATION:
+        return lambda p: p.location_id == rule.location_id
+    if kind == TargetKind.STAFF_ROLE:
+        return lambda p: p.staff_role == rule.staff_role
+
+    def matches(p: EmployeeProfile) -> bool:
+        return (
+            (departments is None or p.department_id in departments)
+            and (not rule.location_id or p.location_id == rule.location_id)
+            and (not rule.team_id or p.team_id == rule.team_id)
+            and (not rule.staff_role or p.staff_role == rule.staff_role)
+            and (not rule.hired_from or (p.hire_date and p.hire_date >= rule.hired_from))
+            and (not rule.hired_until or (p.hire_date and p.hire_date <= rule.hired_until))
+        )
+
+    return matches
+
+
+def planned_due_date(
+    rule: AssignmentRule, profile: EmployeeProfile, today: datetime.date
+) -> datetime.date:
+    """The due date before the grace period: absolute, or N days after hire (today if unknown)."""
     if rule.due_days_after_hire is not None:
-        start = profile.hire_date or timezone.localdate()
+        start = profile.hire_date or today
         return start + datetime.timedelta(days=rule.due_days_after_hire)
     return rule.due_date
+
+
+def due_date_for(
+    rule: AssignmentRule, profile: EmployeeProfile, today: datetime.date | None = None
+) -> datetime.date:
+    """Due date of a new assignment: a date already past becomes today + the rule's grace days."""
+    today = today or timezone.localdate()
+    due = planned_due_date(rule, profile, today)
+    if due < today and rule.grace_days:
+        return today + datetime.timedelta(days=rule.grace_days)
+    return due
 
 
 @transaction.atomic
 def apply_rule(rule: AssignmentRule, profiles: QuerySet | None = None) -> int:
     """Create the missing assignments of a rule (idempotent); returns how many were created."""
+    return len(create_rule_assignments(rule, profiles))
+
+
+def create_rule_assignments(
+    rule: AssignmentRule, profiles: QuerySet | None = None, today: datetime.date | None = None
+) -> list[Assignment]:
+    """The new assignments of a rule for its targets (or the given profiles), in bulk."""
+    today = today or timezone.localdate()
     courses = rule_courses(rule)
     targets = list(
-        (profiles if profiles is not None else rule_profiles(rule)).select_related("user")
+        (profiles if profiles is not None else rule_profiles(rule)).only(
+            "pk", "user_id", "hire_date"
+        )
     )
-    existing = set(
-        Assignment.objects.filter(
-            user_id__in=[p.user_id for p in targets], course__in=courses
-        ).values_list("user_id", "course_id")
-    )
-    new = [
-        Assignment(user_id=p.user_id, course=course, rule=rule, due_date=due_date_for(rule, p))
-        for p in targets
-        for course in courses
-        if (p.user_id, course.pk) not in existing
-    ]
-    Assignment.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
+    new: list[Assignment] = []
+    for start in range(0, len(targets), 2000):
+        chunk = targets[start : start + 2000]
+        existing = set(
+            Assignment.objects.filter(
+                user_id__in=[p.user_id for p in chunk], course__in=courses
+            ).values_list("user_id", "course_id")
+        )
+        new.extend(
+            Assignment(
+                user_id=p.user_id, course=course, rule=rule, due_date=due_date_for(rule, p, today)
+            )
+            for p in chunk
+            for course in courses
+            if (p.user_id, course.pk) not in existing
+        )
+    Assignment.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    return new
+
+
+def count_targets(**filters) -> int:
+    """How many active people a mass assignment with these filters reaches (shown first)."""
+    return filter_profiles(EmployeeProfile.objects.filter(is_active=True), **filters).count()
+
+
+class RuleBook:
+    """Every rule with its courses and target test, loaded once for a whole import."""
+
+    def __init__(self) -> None:
+        self.rules = list(AssignmentRule.objects.select_related("course", "learning_path"))
+        self.entries = [(rule, rule_courses(rule), rule_matcher(rule)) for rule in self.rules]
+
+
+def apply_rules_to_profiles(
+    profiles: list[EmployeeProfile], today: datetime.date, book: RuleBook | None = None
+) -> int:
+    """Every rule for a batch of saved profiles: one existing-check and one insert per rule."""
+    book = book or RuleBook()
+    created = 0
+    for rule, courses, matches in book.entries:
+        targets = [p for p in profiles if p.is_active and matches(p)]
+        if not targets or not courses:
+            continue
+        existing = set(
+            Assignment.objects.filter(
+                user_id__in=[p.user_id for p in targets], course__in=courses
+            ).values_list("user_id", "course_id")
+        )
+        new = [
+            Assignment(
+                user_id=p.user_id, course=course, rule=rule, due_date=due_date_for(rule, p, today)
+            )
+            for p in targets
+            for course in courses
+            if (p.user_id, course.pk) not in existing
+        ]
+        Assignment.objects.bulk_create(new, ignore_conflicts=True)
+        created += len(new)
+    return created
+
+
+def forecast_for_profiles(profiles: list[EmployeeProfile], today: datetime.date) -> dict:
+    """What the rules would do for these (unsaved) profiles: new assignments, how many would
+    have been overdue and got the grace period, how many are overdue at once."""
+    book = RuleBook()
+    result = {"assignments": 0, "given_grace": 0, "overdue_at_once": 0}
+    for rule, courses, matches in book.entries:
+        targets = [p for p in profiles if matches(p)]
+        if not targets or not courses:
+            continue
+        existing: set = set()
+        target_ids = [p.user_id for p in targets if p.user_id]
+        for start in range(0, len(target_ids), 2000):
+            existing |= set(
+                Assignment.objects.filter(
+                    user_id__in=target_ids[start : start + 2000], course__in=courses
+                ).values_list("user_id", "course_id")
+            )
+        for p in targets:
+            for course in courses:
+                if p.user_id and (p.user_id, course.pk) in existing:
+                    continue
+                result["assignments"] += 1
+                if planned_due_date(rule, p, today) < today:
+                    key = "given_grace" if rule.grace_days else "overdue_at_once"
+                    result[key] += 1
+    return result
 
 
 def apply_rules_to_employee(profile: EmployeeProfile) -> int:
     """A new or changed employee gets every rule that targets them."""
-    created = 0
-    for rule in AssignmentRule.objects.all():
-        if rule_profiles(rule).filter(pk=profile.pk).exists():
-            created += apply_rule(rule, EmployeeProfile.objects.filter(pk=profile.pk))
+    return apply_rules_to_profiles([profile], timezone.localdate())
+
+
+@transaction.atomic
+def create_rule_for_targets(rule: AssignmentRule, filters: dict, actor=None) -> list[Assignment]:
+    """Mass assignment: save the rule, assign it to the people the filters (or search) find,
+    and e-mail each new assignee after the commit. Returns the new assignments."""
+    rule.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    rule.save()
+    profiles = None
+    if rule.target_kind == TargetKind.PEOPLE:
+        profiles = filter_profiles(EmployeeProfile.objects.filter(is_active=True), **filters)
+        rule.people.add(*profiles.values_list("user_id", flat=True))
+    created = create_rule_assignments(rule, profiles)
+    schedule_assignment_notices([a.pk for a in created if a.pk is not None] or _new_ids(rule))
     return created
+
+
+def _new_ids(rule: AssignmentRule) -> list[int]:
+    """Ids of a rule's assignments on backends whose bulk insert returns no ids."""
+    return list(Assignment.objects.filter(rule=rule).values_list("pk", flat=True))
+
+
+def schedule_assignment_notices(assignment_ids: list[int]) -> None:
+    """E-mail assignees in batches (one mail per person) once the transaction commits."""
+    from django.conf import settings
+
+    from .tasks import send_assignment_notices
+
+    size, pause = settings.INVITATION_BATCH_SIZE, settings.INVITATION_BATCH_SECONDS
+    for number, start in enumerate(range(0, len(assignment_ids), size)):
+        batch = assignment_ids[start : start + size]
+        transaction.on_commit(
+            lambda batch=batch, number=number: send_assignment_notices.apply_async(
+                args=[batch], countdown=number * pause
+            )
+        )
 
 
 class AssignmentError(ValueError):

@@ -198,3 +198,40 @@ def send_weekly_digests(today_iso: str | None = None) -> int:
         # One digest per manager and day, however often the task runs.
         enqueue_email(message, topic="digest", key=f"digest:{manager_id}:{today.isoformat()}")
     return len(by_manager)
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=300)
+def send_assignment_notices(self, assignment_ids: list[int]) -> int:
+    """Tell each person of one batch, in their language, which training HR assigned them."""
+    by_user: dict[int, list] = defaultdict(list)
+    for assignment in (
+        Assignment.objects.filter(pk__in=assignment_ids, user__is_active=True)
+        .select_related("user", "course")
+        .order_by("due_date")
+    ):
+        by_user[assignment.user_id].append(assignment)
+    for items in by_user.values():
+        user = items[0].user
+        language = language_of(user)
+        with translation.override(language):
+            courses = [
+                {
+                    "title": (course := a.course.localized).title,
+                    "due_date": a.due_date,
+                    "url": site_url(course.url),
+                }
+                for a in items
+            ]
+            label = _("Open CX Academy")
+        compose(
+            "assignments/email/assigned",
+            {
+                "user": user,
+                "courses": courses,
+                "action_url": site_url("/"),
+                "action_label": label,
+            },
+            to=user.email,
+            language=language,
+        ).send()
+    return len(by_user)

@@ -6,4 +6,7 @@ from . import views
 
 app_name = "assignments"
 
-urlpatterns = [path("", views.rules, name="rules")]
+urlpatterns = [
+    path("", views.rules, name="rules"),
+    path("count/", views.target_count, name="target_count"),
+]

@@ -9,6 +9,7 @@ from collections import defaultdict
 from PIL import Image, UnidentifiedImageError
 
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -322,18 +323,39 @@ def member_overview(group: CoachingGroup) -> list[dict]:
     ]
 
 
+COMPANY_RATE_CACHE_KEY = "champions:company-completion-rate"
+COMPANY_RATE_SECONDS = 15 * 60
+
+
+def completion_rate(enrolments) -> int:
+    """Share of enrolments completed, in whole percent (0 without enrolments)."""
+    counts = enrolments.aggregate(
+        total=Count("id"), done=Count("id", filter=Q(completed_at__isnull=False))
+    )
+    return round(100 * counts["done"] / counts["total"]) if counts["total"] else 0
+
+
+def company_completion_rate() -> int:
+    """The company-wide completion rate, from the cache when it holds it.
+
+    Counting every enrolment of the company takes longer than the rest of a champion's page, and
+    the figure is the same for every champion: it is kept for a while and dropped as soon as an
+    enrolment starts, completes or goes (see `forget_company_rate`)."""
+    rate = cache.get(COMPANY_RATE_CACHE_KEY)
+    if rate is None:
+        rate = completion_rate(CourseEnrolment.objects.all())
+        cache.set(COMPANY_RATE_CACHE_KEY, rate, COMPANY_RATE_SECONDS)
+    return rate
+
+
+def forget_company_rate() -> None:
+    """Drop the cached company-wide rate (an enrolment started, completed or went)."""
+    cache.delete(COMPANY_RATE_CACHE_KEY)
+
+
 def group_figures(group: CoachingGroup) -> dict:
     """Culture-change figures: completion vs company, quiz trend per week, sessions per month."""
     user_ids = active_member_ids(group)
-    group_done = CourseEnrolment.objects.filter(user_id__in=user_ids)
-    company = CourseEnrolment.objects.all()
-
-    def rate(qs) -> int:
-        counts = qs.aggregate(
-            total=Count("id"), done=Count("id", filter=Q(completed_at__isnull=False))
-        )
-        return round(100 * counts["done"] / counts["total"]) if counts["total"] else 0
-
     since = timezone.now() - datetime.timedelta(weeks=12)
     trend = list(
         Attempt.objects.filter(user_id__in=user_ids, submitted_at__gte=since)
@@ -350,8 +372,8 @@ def group_figures(group: CoachingGroup) -> dict:
         .order_by("month")
     )
     return {
-        "group_rate": rate(group_done),
-        "company_rate": rate(company),
+        "group_rate": completion_rate(CourseEnrolment.objects.filter(user_id__in=user_ids)),
+        "company_rate": company_completion_rate(),
         # (label, value) bars for `home.charts.bar_chart_svg`
         "trend": [(t["week"].strftime("%d.%m."), round(float(t["score"] or 0))) for t in trend],
         "sessions": [(s["month"].strftime("%m/%Y"), s["count"]) for s in sessions],

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import audit
 from accounts.models import User
 from accounts.permissions import champion_required, hr_required, is_hr
+from core.redirects import safe_next
 from home.charts import bar_chart_svg
 
 from . import services
@@ -312,6 +313,4 @@ def complete_action_item(request: HttpRequest, item_id: int) -> HttpResponse:
         item.done_at = timezone.now()
         item.save(update_fields=["done_at"])
     messages.success(request, _("Well done!"))
-    return redirect(
-        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/") else "/"
-    )
+    return redirect(safe_next(request))

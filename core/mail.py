@@ -78,3 +78,29 @@ def compose(
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def to_payload(message: EmailMultiAlternatives) -> dict:
+    """A composed mail as plain JSON (for a Celery task or an outbox row)."""
+    return {
+        "subject": message.subject,
+        "body": message.body,
+        "html": next((c for c, mimetype in message.alternatives if mimetype == "text/html"), None),
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "headers": dict(message.extra_headers),
+    }
+
+
+def from_payload(payload: dict) -> EmailMultiAlternatives:
+    """The mail again from `to_payload`'s JSON."""
+    message = EmailMultiAlternatives(
+        subject=payload["subject"],
+        body=payload["body"],
+        from_email=payload["from_email"],
+        to=payload["to"],
+        headers=payload.get("headers") or {},
+    )
+    if payload.get("html"):
+        message.attach_alternative(payload["html"], "text/html")
+    return message

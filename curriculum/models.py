@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
@@ -203,6 +204,12 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
 
+    @cached_property
+    def course(self) -> CoursePage:
+        """The course this lesson belongs to (its parent page), fetched once per lesson object."""
+        course = CoursePage.objects.filter(path=self.path[: -self.steplen]).first()
+        return course if course is not None else self.get_parent().specific
+
     def serve(self, request, *args, **kwargs):
         from django.template.response import TemplateResponse
 
@@ -222,7 +229,7 @@ class LessonPage(Page):
         from . import services
 
         context = super().get_context(request, *args, **kwargs)
-        course = self.get_parent().specific
+        course = self.course
         original = services.original(self)
         siblings = services.course_lessons(course)
         index = next((i for i, s in enumerate(siblings) if s.pk == self.pk), 0)
@@ -338,9 +345,9 @@ class Certificate(models.Model):
 
 def _original_ids(pages) -> dict[int, int]:
     """Map each page id to its default-locale page id, in one query."""
-    from wagtail.models import Locale
+    from core.locales import default_locale
 
-    default = Locale.get_default()
+    default = default_locale()
     foreign = [p for p in pages if p.locale_id != default.pk]
     mapping = {p.pk: p.pk for p in pages if p.locale_id == default.pk}
     if foreign:

@@ -14,7 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wagtail.models import Locale, Page
+from wagtail.models import Page
+
+from core.locales import active_locale, default_locale
 
 from .events import lesson_opened
 from .models import (
@@ -29,7 +31,7 @@ from .models import (
 
 def original(page: Page) -> Page:
     """The default-locale version of a page (the page itself when it has none)."""
-    default = Locale.get_default()
+    default = default_locale()
     if page.locale_id == default.pk:
         return page
     return page.get_translation_or_none(default) or page
@@ -38,7 +40,7 @@ def original(page: Page) -> Page:
 def localized_pages(pages) -> dict[int, Page]:
     """{page id: the page in the active language (itself when untranslated)} in one query."""
     pages = [p for p in pages if p is not None]
-    active = Locale.get_active()
+    active = active_locale()
     result = {p.pk: p for p in pages}
     foreign = [p for p in pages if p.locale_id != active.pk]
     if foreign:
@@ -54,8 +56,8 @@ def localized_pages(pages) -> dict[int, Page]:
 
 
 def course_lessons(course: CoursePage) -> list[LessonPage]:
-    """The live lessons of a course in tree order."""
-    return list(LessonPage.objects.child_of(course).live().order_by("path"))
+    """The live lessons of a course in tree order, without their bodies (for lists and links)."""
+    return list(LessonPage.objects.child_of(course).live().order_by("path").defer_streamfields())
 
 
 def path_courses(path: LearningPathPage) -> list[CoursePage]:
@@ -95,7 +97,7 @@ def missing_prerequisites(user, course: CoursePage) -> list[CoursePage]:
 def lesson_lock(user, lesson: LessonPage) -> LockReason | None:
     """The reason a lesson is locked for this user, or None when it is open."""
     lesson = original(lesson)
-    course = lesson.get_parent().specific
+    course = lesson.course
     missing = missing_prerequisites(user, course)
     if missing:
         return LockReason(_("Complete the prerequisite courses first."), missing)
@@ -125,7 +127,7 @@ def completed_lesson_ids(user, course: CoursePage) -> set[int]:
 def open_lesson(user, lesson: LessonPage) -> CourseEnrolment:
     """Opening a lesson enrols implicitly and remembers it for "continue"."""
     lesson = original(lesson)
-    course = lesson.get_parent().specific
+    course = lesson.course
     enrolment = enrol(user, course)
     if enrolment.last_lesson_id != lesson.pk:
         enrolment.last_lesson = lesson
@@ -138,8 +140,8 @@ def open_lesson(user, lesson: LessonPage) -> CourseEnrolment:
 def complete_lesson(user, lesson: LessonPage) -> LessonCompletion:
     """Mark a lesson done (idempotent) and complete the course when everything is done."""
     lesson = original(lesson)
-    course = lesson.get_parent().specific
-    enrol(user, course)
+    course = lesson.course
+    enrolment = enrol(user, course)
     try:
         with transaction.atomic():
             completion, _created = LessonCompletion.objects.get_or_create(
@@ -147,7 +149,7 @@ def complete_lesson(user, lesson: LessonPage) -> LessonCompletion:
             )
     except IntegrityError:  # a concurrent request completed it first
         completion = LessonCompletion.objects.get(user=user, lesson=lesson)
-    check_course_completion(user, course)
+    check_course_completion(user, course, enrolment=enrolment)
     return completion
 
 
@@ -163,10 +165,15 @@ def final_exam_passed(user, course: CoursePage) -> bool:
 
 
 @transaction.atomic
-def check_course_completion(user, course: CoursePage) -> bool:
-    """Complete the course (and issue its certificate) when all lessons and the exam are done."""
+def check_course_completion(
+    user, course: CoursePage, enrolment: CourseEnrolment | None = None
+) -> bool:
+    """Complete the course (and issue its certificate) when all lessons and the exam are done.
+
+    `enrolment` is the user's enrolment in the course when the caller already holds it."""
     course = original(course)
-    enrolment = enrol(user, course)
+    if enrolment is None or enrolment.course_id != course.pk or enrolment.user_id != user.pk:
+        enrolment = enrol(user, course)
     if enrolment.completed_at:
         return True
     lesson_ids = {lesson.pk for lesson in course_lessons(course)}
@@ -288,46 +295,58 @@ def _child_lessons(courses):
     condition = Q(pk__in=[])
     for course in courses:
         condition |= Q(path__startswith=course.path, depth=course.depth + 1)
-    return LessonPage.objects.live().filter(condition)
+    return LessonPage.objects.live().filter(condition).defer_streamfields()
 
 
 def my_learning(user) -> dict:
-    """The home page's "My learning": courses in progress and completed, and what to do next."""
+    """The home page's "My learning": courses in progress and completed, and what to do next.
+
+    Constant queries whatever the number of courses; lessons are read as ids only, and the one
+    lesson shown as "continue" is the only lesson page loaded."""
     enrolments = list(
-        CourseEnrolment.objects.filter(user=user)
-        .select_related("course", "last_lesson")
-        .order_by("-started_at")
+        CourseEnrolment.objects.filter(user=user).select_related("course").order_by("-started_at")
     )
     if not enrolments:
         return {"in_progress": [], "completed": [], "next_lesson": None}
     courses = [e.course for e in enrolments]
-    lessons_by_course: dict[str, list[LessonPage]] = defaultdict(list)
-    for lesson in _child_lessons(courses).order_by("path"):
-        lessons_by_course[lesson.path[: -LessonPage.steplen]].append(lesson)
+    lesson_ids_by_course: dict[str, list[int]] = defaultdict(list)
+    for lesson_id, path in _child_lessons(courses).order_by("path").values_list("pk", "path"):
+        lesson_ids_by_course[path[: -LessonPage.steplen]].append(lesson_id)
     done_by_course: dict[int, set[int]] = defaultdict(set)
     for course_id, lesson_id in LessonCompletion.objects.filter(user=user).values_list(
         "course_id", "lesson_id"
     ):
         done_by_course[course_id].add(lesson_id)
     certificates = {c.course_id: c for c in Certificate.objects.filter(user=user)}
-    in_progress, completed = [], []
-    progresses = [
-        _progress(e.course, lessons_by_course[e.course.path], e, done_by_course[e.course_id])
-        for e in enrolments
-    ]
-    shown = localized_pages([p.course for p in progresses] + [p.next_lesson for p in progresses])
-    for enrolment, progress in zip(enrolments, progresses, strict=True):
-        item = {"progress": progress, "course": shown[progress.course.pk]}
+    in_progress, completed, next_lesson_id = [], [], None
+    shown = localized_pages(courses)
+    for enrolment in enrolments:
+        lesson_ids = lesson_ids_by_course[enrolment.course.path]
+        done = done_by_course[enrolment.course_id]
+        progress = CourseProgress(
+            course=enrolment.course,
+            total=len(lesson_ids),
+            done=len(done.intersection(lesson_ids)),
+            started=True,
+            completed_at=enrolment.completed_at,
+            done_ids=done,
+        )
+        item = {"progress": progress, "course": shown[enrolment.course_id]}
         if enrolment.completed_at:
             completed.append({**item, "certificate": certificates.get(enrolment.course_id)})
-        else:
-            in_progress.append(item)
-    next_lesson = next(
-        (
-            shown[item["progress"].next_lesson.pk]
-            for item in in_progress
-            if item["progress"].next_lesson
-        ),
-        None,
-    )
+            continue
+        in_progress.append(item)
+        if next_lesson_id is None:
+            next_lesson_id = _next_lesson_id(lesson_ids, enrolment.last_lesson_id, done)
+    next_lesson = None
+    if next_lesson_id is not None:
+        lesson = LessonPage.objects.filter(pk=next_lesson_id).defer_streamfields().first()
+        next_lesson = localized_pages([lesson])[lesson.pk] if lesson else None
     return {"in_progress": in_progress, "completed": completed, "next_lesson": next_lesson}
+
+
+def _next_lesson_id(lesson_ids: list[int], last_lesson_id: int | None, done: set[int]):
+    """The lesson to continue with: the last one opened if still open, else the first open one."""
+    if last_lesson_id in lesson_ids and last_lesson_id not in done:
+        return last_lesson_id
+    return next((pk for pk in lesson_ids if pk not in done), None)

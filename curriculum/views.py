@@ -49,9 +49,9 @@ def mark_lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lock = services.lesson_lock(request.user, lesson)
     if lock is not None:
         messages.error(request, lock.message)
-        return redirect(lesson.get_parent().url)
+        return redirect(lesson.course.url)
     services.complete_lesson(request.user, lesson)
-    course = lesson.get_parent().specific
+    course = lesson.course
     progress = services.course_progress(request.user, course)
     if progress.completed_at:
         messages.success(request, _("Course completed – your certificate is ready."))

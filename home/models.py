@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.url_routing import RouteResult
 
 
 class HomePage(Page):
@@ -22,6 +25,30 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Find the page a URL names in one query, not two per tree level (Wagtail's walk).
+
+        No page type below the home page routes by itself (none overrides `route`), so the page
+        whose url_path is this URL is the one Wagtail's walk would reach; anything else (no such
+        page) goes the usual way, which also answers 404."""
+        if not path_components:
+            return super().route(request, path_components)
+        url_path = f"{self.url_path}{'/'.join(path_components)}/"
+        page = (
+            Page.objects.filter(
+                depth=self.depth + len(path_components),
+                path__startswith=self.path,
+                url_path=url_path,
+            )
+            .specific()
+            .first()
+        )
+        if page is None:
+            return super().route(request, path_components)
+        if not page.live:
+            raise Http404
+        return RouteResult(page)
 
     def get_context(self, request, *args, **kwargs):
         from .dashboard import dashboard_for
@@ -50,3 +77,27 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+    @staticmethod
+    def cache_key(site_id: int) -> str:
+        return f"home:site-settings:{site_id}"
+
+    @classmethod
+    def for_site(cls, site):
+        """The settings of a site; every page's footer reads them, so they are cached until saved."""
+        if site is None:
+            return super().for_site(site)
+        key = cls.cache_key(site.pk)
+        instance = cache.get(key)
+        if instance is None:
+            instance = super().for_site(site)
+            cache.set(key, instance, 60 * 60)
+        return instance
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(self.cache_key(self.site_id))
+
+    def delete(self, *args, **kwargs):
+        cache.delete(self.cache_key(self.site_id))
+        return super().delete(*args, **kwargs)

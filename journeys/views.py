@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can_view_insights, can_view_journey_map, is_hr, role_required
+from core.redirects import safe_next
 from home.forms import is_valid_id
 from people.models import Department
 from people.services import department_with_children
@@ -29,9 +30,8 @@ def _exercise_or_404(lesson_id: int, block_id: str) -> services.Exercise:
 
 
 def _back(request: HttpRequest, exercise: services.Exercise) -> HttpResponse:
-    target = request.POST.get("next", "")
-    url = target if target.startswith("/") and not target.startswith("//") else exercise.lesson.url
-    return redirect(f"{url}#journey-{exercise.block_id}")
+    url = safe_next(request, exercise.lesson.url)
+    return redirect(f"{url.split('#', 1)[0]}#journey-{exercise.block_id}")
 
 
 @require_POST

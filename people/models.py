@@ -18,6 +18,10 @@ class Department(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
         verbose_name=_("parent department"),
+        help_text=_("Leave empty for a top-level department."),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive units are kept for history.")
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -34,6 +38,9 @@ class Location(models.Model):
     """A site where employees work (branch, office, contact centre)."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive units are kept for history.")
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
@@ -51,6 +58,9 @@ class Team(models.Model):
     name = models.CharField(_("name"), max_length=120)
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="teams", verbose_name=_("department")
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive units are kept for history.")
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -105,6 +115,7 @@ class EmployeeProfile(models.Model):
     )
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
@@ -119,3 +130,52 @@ class EmployeeProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class ImportStatus(models.TextChoices):
+    """Where an employee import stands."""
+
+    PREVIEW = "preview", _("Checked, not applied")
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed – nothing was changed")
+
+
+class InvitationTiming(models.TextChoices):
+    """When the people an import creates get their invitation e-mail."""
+
+    NOW = "now", _("Send invitations now")
+    LATER = "later", _("Send invitations later (from this page)")
+    NEVER = "never", _("Do not send invitations")
+
+
+class EmployeeImport(models.Model):
+    """One uploaded employee file: kept from the preview through the background apply."""
+
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+    )
+    invitations = models.CharField(
+        max_length=10, choices=InvitationTiming.choices, default=InvitationTiming.NOW
+    )
+    deactivate_missing = models.BooleanField(default=False)
+    total_rows = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    invitations_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("employee import")
+        verbose_name_plural = _("employee imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"

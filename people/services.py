@@ -1,8 +1,31 @@
-"""Organisation queries shared by several apps."""
+"""Organisation rules: unit queries, merging and deactivating units, running imports."""
 
 from __future__ import annotations
 
-from .models import Department
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts import audit
+from accounts.models import User
+from accounts.services import invite_many
+
+from .importing import apply_import, preview_import
+from .models import (
+    Department,
+    EmployeeImport,
+    EmployeeProfile,
+    ImportStatus,
+    InvitationTiming,
+    Location,
+    Team,
+)
+from .signals import employees_imported, units_merged
+
+logger = logging.getLogger(__name__)
 
 
 def department_with_children(department: Department) -> list[int]:
@@ -14,3 +37,167 @@ def department_with_children(department: Department) -> list[int]:
         )
         ids.extend(frontier)
     return ids
+
+
+# Organisation units ---------------------------------------------------------------------------
+
+UNIT_MODELS = {"departments": Department, "locations": Location, "teams": Team}
+
+
+def set_unit_active(unit, active: bool) -> None:
+    """Deactivate or reactivate a department, location or team; people and history stay."""
+    unit.is_active = active
+    unit.save(update_fields=["is_active"])
+
+
+def can_merge(source, target) -> str | None:
+    """Why `source` cannot be merged into `target` (None when it can)."""
+    if source.pk == target.pk or type(source) is not type(target):
+        return gettext("Choose a different unit to merge into.")
+    if isinstance(source, Department) and target.pk in department_with_children(source):
+        return gettext("A department cannot be merged into one of its own sub-departments.")
+    return None
+
+
+@transaction.atomic
+def merge_units(source, target) -> int:
+    """Move everything of `source` to `target` and delete `source`; returns people moved.
+
+    Employees, sub-departments and teams (departments), and assignment rules that name the unit
+    (through the ON DELETE of the rules, which the rules app moves in `units_merged`)."""
+    problem = can_merge(source, target)
+    if problem:
+        raise ValueError(problem)
+    moved = 0
+    if isinstance(source, Department):
+        moved = EmployeeProfile.objects.filter(department=source).update(
+            department=target, updated_at=timezone.now()
+        )
+        Department.objects.filter(parent=source).update(parent=target, updated_at=timezone.now())
+        target_teams = {t.name.lower(): t for t in target.teams.all()}
+        for team in list(source.teams.all()):
+            twin = target_teams.get(team.name.lower())
+            if twin is None:
+                team.department = target
+                team.save(update_fields=["department"])
+            else:
+                units_merged.send(sender=Team, source=team, target=twin)
+                EmployeeProfile.objects.filter(team=team).update(
+                    team=twin, updated_at=timezone.now()
+                )
+                team.delete()
+    elif isinstance(source, Location):
+        moved = EmployeeProfile.objects.filter(location=source).update(
+            location=target, updated_at=timezone.now()
+        )
+    elif isinstance(source, Team):
+        moved = EmployeeProfile.objects.filter(team=source).update(
+            team=target, department=target.department, updated_at=timezone.now()
+        )
+    units_merged.send(sender=type(source), source=source, target=target)
+    source.delete()
+    return moved
+
+
+# Employee imports ----------------------------------------------------------------------------
+
+PROGRESS_KEY = "people-import-progress-{}"
+
+
+def import_progress(job: EmployeeImport) -> tuple[int, int]:
+    """(rows done, rows in total) of a running import, from the cache the task writes."""
+    done, total = cache.get(PROGRESS_KEY.format(job.pk), (0, job.total_rows or 0))
+    if job.status == ImportStatus.DONE:
+        return total or done, total or done
+    return done, total
+
+
+def queue_import(job: EmployeeImport, invitations: str, deactivate_missing: bool) -> bool:
+    """Mark a previewed import as queued and start the background job after the commit.
+
+    False when it was already started (a second click or a second tab)."""
+    from .tasks import apply_employee_import
+
+    with transaction.atomic():
+        started = EmployeeImport.objects.filter(pk=job.pk, status=ImportStatus.PREVIEW).update(
+            status=ImportStatus.QUEUED,
+            invitations=invitations,
+            deactivate_missing=deactivate_missing,
+        )
+        if started:
+            transaction.on_commit(lambda: apply_employee_import.delay(job.pk))
+    return bool(started)
+
+
+def run_import(job_id: int) -> EmployeeImport:
+    """The background job: check the file again, apply it all or nothing, then invite."""
+    job = EmployeeImport.objects.select_related("created_by").get(pk=job_id)
+    if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        return job  # already done: the task is safe to run twice
+    EmployeeImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    key = PROGRESS_KEY.format(job.pk)
+
+    def progress(done: int, total: int) -> None:
+        cache.set(key, (done, total), 3600)
+
+    try:
+        preview = preview_import(bytes(job.content), job.filename, actor=job.created_by)
+        progress(0, len(preview.rows))
+        EmployeeImport.objects.filter(pk=job.pk).update(total_rows=len(preview.rows))
+        if not preview.ok:
+            raise ValueError("; ".join(preview.errors[:5]) or gettext("The file has errors."))
+        with transaction.atomic():
+            result = apply_import(preview, job.deactivate_missing, progress)
+            summary = result.as_dict()
+            summary["created_user_ids"] = result.created_user_ids
+            if job.invitations == InvitationTiming.NOW:
+                summary["invitations"] = invite_created(result.created_user_ids, job.created_by)
+                job.invitations_sent_at = timezone.now()
+            audit.record(
+                job.created_by,
+                "employees.import",
+                f"Import {job.filename}: {len(preview.rows)} rows",
+                import_id=job.pk,
+                **result.as_dict(),
+            )
+            job.status = ImportStatus.DONE
+            job.result = summary
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "result", "finished_at", "invitations_sent_at"])
+            employees_imported.send(
+                sender=EmployeeProfile,
+                created_user_ids=result.created_user_ids,
+                actor=job.created_by,
+            )
+    except Exception as exc:  # anything at all: nothing was written, HR must see why
+        logger.exception("Employee import %s failed", job.pk)
+        EmployeeImport.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+    cache.delete(key)
+    job.refresh_from_db()
+    return job
+
+
+def invite_created(user_ids: list[int], actor) -> int:
+    """Invite the active people an import created who have not logged in yet."""
+    emails = list(
+        User.objects.filter(pk__in=user_ids, is_active=True, last_login__isnull=True).values_list(
+            "email", flat=True
+        )
+    )
+    invite_many(emails, actor, ["Learner"])
+    return len(emails)
+
+
+@transaction.atomic
+def send_import_invitations(job: EmployeeImport, actor) -> int:
+    """The "later" choice: send the invitations of a finished import now (once)."""
+    locked = EmployeeImport.objects.select_for_update().get(pk=job.pk)
+    if locked.status != ImportStatus.DONE or locked.invitations_sent_at is not None:
+        return 0
+    count = invite_created(locked.result.get("created_user_ids", []), actor)
+    locked.invitations_sent_at = timezone.now()
+    locked.save(update_fields=["invitations_sent_at"])
+    audit.record(actor, "employees.invite", f"Invitations for import {locked.pk}: {count}")
+    return count

@@ -165,21 +165,38 @@ def score_attempt(
     return percent, scores
 
 
-def submit_attempt(attempt: Attempt, now: datetime | None = None) -> Attempt:
+def submit_attempt(
+    attempt: Attempt, now: datetime | None = None, answers: dict[str, list[str]] | None = None
+) -> Attempt:
     """Score and close an attempt exactly once; a repeated or racing submit changes nothing.
 
-    A late submit counts as submitted at the time limit (answers after it were refused)."""
+    `answers` (already cleaned by `clean_answers`) are the ones sent with the submit: they are
+    stored in the same single UPDATE. A late submit counts as submitted at the time limit (answers
+    after it were refused)."""
     now = now or timezone.now()
     submitted_at = min(now, attempt.deadline) if attempt.deadline else now
-    fresh = Attempt.objects.get(pk=attempt.pk)
-    percent, scores = score_attempt(fresh)
-    passed = percent >= fresh.quiz.pass_mark
-    updated = Attempt.objects.filter(pk=fresh.pk, submitted_at__isnull=True).update(
-        submitted_at=submitted_at, score_percent=percent, passed=passed, question_scores=scores
-    )
-    fresh.refresh_from_db()
-    if updated == 1:
-        attempt_submitted.send(sender=Attempt, attempt=fresh)
+    with transaction.atomic():
+        fresh = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if fresh.submitted_at is not None:  # submitted meanwhile: it counts once
+            return fresh
+        if answers:
+            fresh.answers = {**fresh.answers, **answers}
+        percent, scores = score_attempt(fresh)
+        fresh.submitted_at = submitted_at
+        fresh.score_percent = percent
+        fresh.passed = percent >= fresh.quiz.pass_mark
+        fresh.question_scores = scores
+        # One UPDATE, conditional so that a racing submit (SQLite cannot lock rows) counts once.
+        updated = Attempt.objects.filter(pk=fresh.pk, submitted_at__isnull=True).update(
+            answers=fresh.answers,
+            submitted_at=fresh.submitted_at,
+            score_percent=percent,
+            passed=fresh.passed,
+            question_scores=scores,
+        )
+    if updated != 1:
+        return Attempt.objects.select_related("quiz").get(pk=fresh.pk)
+    attempt_submitted.send(sender=Attempt, attempt=fresh)
     return fresh
 
 

@@ -7,21 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can_view_quiz_statistics, owns, role_required
+from core.redirects import safe_next, with_query
 
 from . import services
 from .models import Attempt, Quiz
-
-
-def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
-        return candidate
-    return fallback
 
 
 def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
@@ -67,10 +60,10 @@ def start(request: HttpRequest, quiz_id: int) -> HttpResponse:
         )
     except services.QuizRuleError as error:
         messages.error(request, str(error))
-        return redirect(_safe_next(request))
-    url = reverse("quizzes:attempt", args=[attempt.pk])
-    next_url = _safe_next(request, "")
-    return redirect(f"{url}?next={next_url}" if next_url else url)
+        return redirect(safe_next(request))
+    return redirect(
+        with_query(reverse("quizzes:attempt", args=[attempt.pk]), next=safe_next(request, ""))
+    )
 
 
 @require_GET
@@ -86,7 +79,7 @@ def attempt_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return render(
         request,
         "quizzes/attempt.html",
-        {"attempt": attempt, "items": _question_items(attempt), "next": _safe_next(request, "")},
+        {"attempt": attempt, "items": _question_items(attempt), "next": safe_next(request, "")},
     )
 
 
@@ -124,7 +117,7 @@ def save(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return HttpResponse("✓")
     messages.success(request, _("Your answers are saved."))
     return redirect(
-        f"{reverse('quizzes:attempt', args=[attempt.pk])}?next={_safe_next(request, '')}"
+        with_query(reverse("quizzes:attempt", args=[attempt.pk]), next=safe_next(request, ""))
     )
 
 
@@ -133,16 +126,21 @@ def save(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Save the posted answers and score the attempt once."""
     attempt = _own_attempt(request, attempt_id)
-    result_url = f"{reverse('quizzes:result', args=[attempt.pk])}?next={_safe_next(request, '')}"
+    result_url = with_query(
+        reverse("quizzes:result", args=[attempt.pk]), next=safe_next(request, "")
+    )
     if not attempt.is_open:
         messages.info(request, _("This attempt was already submitted; it counts once."))
         return redirect(result_url)
+    past_deadline = services.is_past_deadline(attempt)
     try:
-        services.save_answers(attempt, _posted_answers(request))
+        answers = services.clean_answers(attempt, _posted_answers(request))
     except services.QuizRuleError as error:
-        if not services.is_past_deadline(attempt):
+        if not past_deadline:
             return _rule_error(request, attempt, error)
-    services.submit_attempt(attempt)
+        answers = None
+    # Answers after the time limit no longer count; the attempt is scored on those saved before.
+    services.submit_attempt(attempt, answers=None if past_deadline else answers)
     return redirect(result_url)
 
 
@@ -150,7 +148,7 @@ def _rule_error(request: HttpRequest, attempt: Attempt, error: Exception) -> Htt
     return render(
         request,
         "quizzes/rule_error.html",
-        {"attempt": attempt, "message": str(error), "next": _safe_next(request, "")},
+        {"attempt": attempt, "message": str(error), "next": safe_next(request, "")},
         status=400,
     )
 
@@ -184,7 +182,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "rows": rows,
             "show_answers": show,
             "attempts_left": services.attempts_left(request.user, attempt.quiz),
-            "next": _safe_next(request, ""),
+            "next": safe_next(request, ""),
         },
     )
 

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import hr_required
 from assignments.services import STATUS_LABELS, status_of
+from core.exports import csv_response, xlsx_response
 from home.charts import bar_chart_svg
 from outbox import services as outbox
 from outbox.models import OutboxMessage
 
 from . import services
-from .exports import csv_response, xlsx_response
 from .forms import ReportFilterForm
 
 
@@ -29,8 +29,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None)
     filters = form.filters()
     weeks = services.completions_by_week(filters)
+    rows = services.dimension_tables(filters)
     tables = [
-        {"dimension": key, "label": label, "rows": services.grouped(filters, key)}
+        {"dimension": key, "label": label, "rows": rows[key]}
         for key, (_field, label) in services.DIMENSIONS.items()
     ]
     context = {
@@ -112,9 +113,9 @@ def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
                 r.user.email,
                 str(r.user),
                 r.course.title,
-                r.due_date.isoformat(),
+                r.due_date,
                 r.status_label,
-                r.completed_at.date().isoformat() if r.completed_at else "",
+                timezone.localdate(r.completed_at) if r.completed_at else None,
             ]
             for r in source
         )
@@ -128,7 +129,7 @@ def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
         name = f"cx-report-{dimension}"
     if fmt == "csv":
         return csv_response(name, header, rows)
-    return xlsx_response(name, header, rows)
+    return xlsx_response(name, header, rows, sheet_title=label)
 
 
 @require_GET

@@ -10,6 +10,18 @@ from accounts import roles
 from accounts.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Every test starts with empty caches: Django's and the per-process locale cache (a rolled
+    back test leaves cached values behind that the next test's database does not hold)."""
+    from django.core.cache import cache
+
+    from core.locales import forget_locales
+
+    cache.clear()
+    forget_locales()
+
+
 @pytest.fixture
 def home_page(db):
     """Locales, the German home page (with English translation) as the default site's root."""
@@ -62,3 +74,51 @@ def tree(home_page):
     from curriculum.factories import build_course_tree
 
     return build_course_tree(home_page)
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server (aiosmtpd) for the whole test run."""
+    from tests.peers import start_smtp_sink
+
+    sink = start_smtp_sink()
+    yield sink
+    sink.controller.stop()
+
+
+@pytest.fixture
+def smtp_sink(smtp_server, settings):
+    """Mail goes out over real SMTP to `smtp_server`; returns it, emptied for this test."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 10
+    smtp_server.clear()
+    return smtp_server
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(live_server):
+    """A real OpenID Connect provider (node-oidc-provider from npm) for the whole run; it accepts
+    the live server's and the test client's callback URLs."""
+    from tests.peers import node_missing_reason, start_oidc_provider
+
+    reason = node_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    callback = "/accounts/oidc/company/login/callback/"
+    provider = start_oidc_provider(
+        redirect_uris=[live_server.url + callback, "http://testserver" + callback],
+        post_logout_uris=[live_server.url + "/", "http://testserver/"],
+    )
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def company_sso(oidc_provider, settings):
+    """Company SSO configured against the real provider (as from the OIDC_* environment)."""
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [oidc_provider.app()]}}
+    return oidc_provider

@@ -28,6 +28,7 @@ PROJECT_APPS = [
     "assignments",
     "champions",
     "reports",
+    "outcomes",
     "api",
     "outbox",
 ]
@@ -120,12 +121,19 @@ TEMPLATES = [
 # Data --------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections: opening a PostgreSQL connection costs more than a whole learner page.
+# Health checks drop a connection the database closed (restart, failover) instead of failing.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     # Fail-soft: with Redis down the site runs on a per-process memory cache (core/cache.py).
     CACHES = {"default": {"BACKEND": "core.cache.FailSoftRedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis and written through to the database, so a lost cache logs
+    # nobody out; without Redis they stay in the database only.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -176,6 +184,7 @@ if env("OIDC_CLIENT_ID", default=""):
                 "server_url": env("OIDC_SERVER_URL"),
                 "fetch_userinfo": True,
                 "email_authentication": True,
+                "oauth_pkce_enabled": env.bool("OIDC_PKCE_ENABLED", default=True),
             },
         }
     ]
@@ -249,6 +258,10 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CX Academy <academy@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Bulk e-mails (invitations after an import, assignment notices) go out in batches this size,
+# one batch every INVITATION_BATCH_SECONDS, at a rate the mail server accepts.
+INVITATION_BATCH_SIZE = env.int("INVITATION_BATCH_SIZE", default=200)
+INVITATION_BATCH_SECONDS = env.int("INVITATION_BATCH_SECONDS", default=60)
 
 # Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

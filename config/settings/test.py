@@ -15,3 +15,5 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 ACCOUNT_RATE_LIMITS = False
 CELERY_TASK_ALWAYS_EAGER = True  # tests run tasks in-process; one test starts a real worker
+# Tests open threads and live servers; each closes its own connection rather than keeping it.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -6,7 +6,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 
-from wagtail.models import Locale
+from core.locales import locale_for
 
 register = template.Library()
 
@@ -17,14 +17,22 @@ def language_switcher(context) -> dict:
     request = context["request"]
     page = context.get("page")
     current = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    translations = {}
+    if page is not None and hasattr(page, "get_translations"):
+        # Every live version of the page, the page itself included, in one query.
+        translations = {
+            translation.locale_id: translation
+            for translation in page.get_translations(inclusive=True)
+            .live()
+            .only("id", "url_path", "locale_id", "depth", "path")
+        }
     choices = []
     for code, name in settings.LANGUAGES:
         target = None
-        if page is not None and hasattr(page, "get_translation_or_none"):
-            locale = Locale.objects.filter(language_code=code).first()
-            translation = page.get_translation_or_none(locale) if locale else None
-            if translation is not None and translation.live:
-                target = translation.url
+        locale = locale_for(code) if translations else None
+        translation = translations.get(locale.pk) if locale is not None else None
+        if translation is not None:
+            target = translation.get_url(request)
         if target is None:
             target = translate_url(request.get_full_path(), code)
         choices.append({"code": code, "name": name, "url": target, "current": code == current})

@@ -18,6 +18,8 @@ from champions.models import (
 from curriculum import services as progress
 from journeys.models import JourneyMap
 from outbox.models import OutboxMessage
+from outcomes.models import FigureUpload
+from people.models import Location
 from quizzes import services as quiz_services
 from quizzes.factories import QuestionFactory, QuizFactory
 
@@ -60,14 +62,25 @@ def world(tree, learner, champion, hr_user, editor):
     item = ActionItem.objects.create(
         session=session, owner=learner, description="x", due_date=datetime.date(2026, 2, 1)
     )
+    location = Location.objects.create(name="Hamburg")
+    figure_upload = FigureUpload.objects.create(uploaded_by=hr_user, filename="kpi.csv")
     webhook_endpoint = WebhookEndpoint.objects.create(
         url="https://hooks.example/cx", secret="whsec_c2VjcmV0", events=["course.completed"]
+    )
+    from people.models import Department, EmployeeImport
+
+    department = Department.objects.create(name="Matrix-Abteilung")
+    import_job = EmployeeImport.objects.create(
+        filename="staff.csv", content=b"email,first_name\n", created_by=hr_user
     )
     mail = OutboxMessage.objects.create(
         topic="nudge", idempotency_key="matrix", recipient=learner.email, status="failed"
     )
     kwargs = {
         "outbox_message": {"pk": mail.pk},
+        "import_job": {"pk": import_job.pk},
+        "unit_kind": {"kind": "departments"},
+        "unit": {"kind": "departments", "pk": department.pk},
         "fmt_json": {"fmt": "json"},
         "bad_token": {"token": "does-not-exist"},
         "quiz": {"quiz_id": quiz.pk},
@@ -86,6 +99,9 @@ def world(tree, learner, champion, hr_user, editor):
         "lesson": {"lesson_id": lesson.pk},
         "reflection": {"lesson_id": lesson.pk, "block_id": lesson.body[1].id},
         "certificate": {"code": certificate.code},
+        "outcome_unit": {"kind": "location", "pk": location.pk},
+        "outcome_unit_csv": {"kind": "location", "pk": location.pk, "fmt": "csv"},
+        "figure_upload": {"pk": figure_upload.pk},
         "api_pk": {"pk": 1},
         "api_token": {"token_id": 1},
         "webhook_endpoint": {"endpoint_id": webhook_endpoint.pk},

@@ -11,6 +11,7 @@ import pytest
 import responses
 
 from django.core import mail
+from django.test import TestCase
 from django.utils import timezone
 
 from accounts import services
@@ -21,10 +22,8 @@ SIGNUP = {"password1": "Kundenfokus-2026!", "password2": "Kundenfokus-2026!"}
 
 
 @pytest.mark.django_db
-def test_invitation_lets_exactly_one_person_sign_up_once(
-    client, client_as, hr_user, home_page, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_invitation_lets_exactly_one_person_sign_up_once(client, client_as, hr_user, home_page):
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the e-mail goes out after the commit
         response = client_as(hr_user).post(
             "/account/invite/", {"email": "neu@firma.example", "roles": ["Learner", "Champion"]}
         )
@@ -89,9 +88,9 @@ def test_csv_imported_people_are_invited(
     LocationFactory(name="Hamburg")
     client = client_as(hr_user)
     csv = b"email,first_name,last_name,department,location\nx@firma.example,X,Y,Service,Hamburg\n"
-    client.post("/people/import/", {"file": SimpleUploadedFile("staff.csv", csv)})
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/people/import/apply/")
+    response = client.post("/people/import/", {"file": SimpleUploadedFile("staff.csv", csv)})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(response["Location"] + "apply/", {"invitations": "now"})
     assert Invitation.objects.filter(email="x@firma.example").exists()
     assert [m.to for m in mail.outbox] == [["x@firma.example"]]
 
@@ -298,3 +297,106 @@ def test_login_rate_limit_gives_a_clear_message(client, home_page, settings):
 
 def test_invitation_usable_rules():
     assert services.INVITATION_DAYS == 14
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_hr_arriving_by_sso_sets_up_mfa_without_a_password(client, home_page, firma_sso, settings):
+    import time
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import hotp_value
+
+    from accounts import roles
+
+    settings.MFA_REQUIRED_ROLES = [roles.HR]
+    hr = UserFactory(email="hanna.hr@firma.example", roles=[roles.LEARNER, roles.HR])
+    hr.set_unusable_password()
+    hr.save()
+    token = id_token(email=hr.email, email_verified=True)
+    callback = firma_sso(client, {**ACCESS, "id_token": token}, fetch_userinfo=False)
+    assert callback.status_code == 302
+    # the HR report sends her to set up the second factor, which asks for no password
+    assert client.get("/reports/")["Location"] == "/accounts/2fa/totp/activate/"
+    page = client.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200, page.get("Location")
+    secret = page.context["form"].secret
+    code = f"{hotp_value(secret, int(time.time()) // 30):06d}"
+    assert client.post("/accounts/2fa/totp/activate/", {"code": code}).status_code == 302
+    assert Authenticator.objects.filter(user=hr, type=Authenticator.Type.TOTP).exists()
+    assert client.get("/reports/").status_code == 200
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_sso_sign_up_gets_the_default_learner_role(client, home_page, firma_sso):
+    token = id_token(email="neu.sso@firma.example", email_verified=True, sub="77")
+    callback = firma_sso(client, {**ACCESS, "id_token": token}, fetch_userinfo=False)
+    assert callback.status_code == 302, callback.content.decode()[:500]
+    user = User.objects.get(email="neu.sso@firma.example")
+    assert list(user.groups.values_list("name", flat=True)) == ["Learner"]
+
+
+@pytest.mark.django_db
+def test_form_action_allows_exactly_the_configured_provider(client, home_page, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    assert "form-action 'self';" in policy + ";"
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "firma",
+                    "name": "Firmen-Login",
+                    "client_id": "cx",
+                    "settings": {"server_url": "https://idp.firma.example/realms/cx"},
+                }
+            ]
+        }
+    }
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    form_action = next(p for p in policy.split(";") if p.strip().startswith("form-action"))
+    assert form_action.split() == ["form-action", "'self'", "https://idp.firma.example"]
+
+
+@pytest.mark.django_db
+def test_sso_provider_unreachable_is_a_clear_page(client, home_page, settings):
+    from tests.peers import free_port
+
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "firma",
+                    "name": "Firmen-Login",
+                    "client_id": "cx",
+                    "settings": {"server_url": f"http://127.0.0.1:{free_port()}"},
+                }
+            ]
+        }
+    }
+    response = client.post("/accounts/oidc/firma/login/")
+    assert response.status_code == 503
+    assert "Firmen-Login nicht erreichbar" in response.content.decode()
+
+
+INFORMAL = re.compile(r"\b(du|dich|dir|dein\w*|Du|Dich|Dir|Dein\w*|gib|bitte habe)\b")
+
+
+@pytest.mark.django_db
+def test_allauth_pages_say_sie_in_german_and_follow_the_browser_when_logged_out(
+    client, client_as, learner, home_page
+):
+    from django.utils.html import strip_tags
+
+    for path in ("/accounts/login/", "/accounts/password/reset/"):
+        page = strip_tags(client.get(path, HTTP_ACCEPT_LANGUAGE="de").content.decode())
+        assert not INFORMAL.search(page), (path, INFORMAL.search(page))
+    reset = client.get("/accounts/password/reset/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Geben Sie unten Ihre E-Mail-Adresse ein" in reset
+    english = client.get("/accounts/password/reset/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Forgotten your password?" in english.content.decode()
+    assert "Accept-Language" in english["Vary"]
+    logout = client_as(learner).get("/accounts/logout/").content.decode()
+    assert "Möchten Sie sich wirklich abmelden?" in logout
+    assert not INFORMAL.search(strip_tags(logout))

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from django.core import mail
+from django.test import TestCase
 from django.utils import timezone
 
 from assignments.models import Assignment, AssignmentRule, TargetKind
@@ -42,6 +43,7 @@ def test_days_after_hire_rule_applies_to_a_future_hire(tree, service_department)
         target_kind=TargetKind.DEPARTMENT,
         department=service_department.parent,
         due_days_after_hire=30,
+        grace_days=0,  # a due date in the past stays (no grace period)
     )
     apply_rule(rule)
     assert not Assignment.objects.exists()
@@ -185,21 +187,88 @@ def test_weekly_digest_goes_to_the_manager(
 
 
 @pytest.mark.django_db
-def test_hr_creates_a_rule_for_a_department(client_as, hr_user, tree, service_department):
-    person = EmployeeProfileFactory(department=service_department)
-    response = client_as(hr_user).post(
-        "/assignments/",
-        {
-            "course": tree.course.pk,
-            "target_kind": "department",
-            "department": service_department.pk,
-            "due_date": "2026-12-31",
-        },
-    )
+def test_hr_sees_the_count_then_assigns_a_department(client_as, hr_user, tree, service_department):
+    people = [
+        EmployeeProfileFactory(department=service_department, user__preferred_language=language)
+        for language in ("de", "en")
+    ]
+    EmployeeProfileFactory()  # elsewhere
+    client = client_as(hr_user)
+    data = {
+        "course": tree.course.pk,
+        "department": service_department.parent.pk,
+        "due_date": "2026-12-31",
+        "grace_days": 14,
+    }
+    first = client.post("/assignments/", data)
+    assert first.status_code == 200
+    assert "2 Personen erhalten diese Schulung" in first.content.decode()
+    assert not Assignment.objects.exists()  # nothing before the confirmation
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/assignments/", {**data, "confirm": "on"})
     assert response.status_code == 302
-    assert Assignment.objects.filter(user=person.user, course=tree.course).exists()
-    bad = client_as(hr_user).post("/assignments/", {"target_kind": "department"})
+    assert set(Assignment.objects.values_list("user_id", flat=True)) == {p.user_id for p in people}
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert subjects == [
+        f"Neue Pflichtschulung: {tree.course.title}",
+        f"New mandatory training: {tree.course.title}",
+    ]
+    page = client.get("/assignments/").content.decode()
+    assert "Abteilung Kundenservice (mit Unterabteilungen)" in page  # readable, German
+    assert "2 Personen zugewiesen" in page or "zugewiesen" in page
+    bad = client.post("/assignments/", {"department": service_department.pk})
     assert bad.status_code == 400
+
+
+@pytest.mark.django_db
+def test_mass_assignment_by_search_team_role_and_hire_date(client_as, hr_user, tree):
+    from people.factories import TeamFactory
+
+    team = TeamFactory(name="Kasse")
+    early = EmployeeProfileFactory(
+        team=team, staff_role="service", hire_date=datetime.date(2025, 1, 1)
+    )
+    late = EmployeeProfileFactory(
+        team=team, staff_role="service", hire_date=datetime.date(2026, 6, 1)
+    )
+    EmployeeProfileFactory(team=team, staff_role="management", hire_date=datetime.date(2026, 6, 1))
+    client = client_as(hr_user)
+    count = client.get(
+        "/assignments/count/",
+        {"team": team.pk, "staff_role": "service", "hired_from": "2026-01-01"},
+    )
+    assert "1 Person" in count.content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            "/assignments/",
+            {
+                "course": tree.course.pk,
+                "search": late.user.last_name,
+                "due_date": "2026-12-31",
+                "grace_days": 0,
+                "confirm": "on",
+            },
+        )
+    rule = AssignmentRule.objects.get()
+    assert rule.target_kind == TargetKind.PEOPLE
+    assert list(Assignment.objects.values_list("user_id", flat=True)) == [late.user_id]
+    assert early.user_id not in set(rule.people.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_grace_period_moves_a_past_due_date(tree, service_department):
+    person = EmployeeProfileFactory(department=service_department)
+    rule = AssignmentRule.objects.create(
+        course=tree.course,
+        target_kind=TargetKind.FILTERS,
+        department=service_department,
+        due_date=datetime.date(2020, 1, 1),
+        grace_days=21,
+    )
+    apply_rule(rule)
+    assert Assignment.objects.get(user=person.user).due_date == (
+        timezone.localdate() + datetime.timedelta(days=21)
+    )
 
 
 @pytest.mark.django_db

@@ -286,3 +286,18 @@ def test_directory_filters_and_photo(client_as, learner, group):
         not in client.get("/champions/?focus=omnichannel").content.decode()
     )
     assert client.get("/champions/?location=abc").status_code == 200
+
+
+@pytest.mark.django_db
+def test_ticking_off_an_action_item_never_redirects_off_site(client_as, group, learner):
+    """Regression: next=//evil.example/ on the "done" POST was an open redirect."""
+    session = CoachingSession.objects.create(group=group, held_on=datetime.date(2026, 1, 2))
+    item = ActionItem.objects.create(
+        session=session, owner=learner, description="x", due_date=datetime.date(2026, 2, 1)
+    )
+    client = client_as(learner)
+    for target in ("//evil.example/", "/\\evil.example", "https://evil.example/"):
+        response = client.post(f"/champions/action-items/{item.pk}/done/", {"next": target})
+        assert response.status_code == 302 and response["Location"] == "/", target
+    response = client.post(f"/champions/action-items/{item.pk}/done/", {"next": "/kurse/"})
+    assert response["Location"] == "/kurse/"

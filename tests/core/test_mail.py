@@ -45,3 +45,12 @@ def test_compose_writes_both_parts_without_escaping_the_text(settings):
     assert message.extra_headers["Content-Language"] == "en"
     german = compose("assignments/email/escalation", context, "boss@firma.example", "de")
     assert "Vielleicht sprechen Sie" in german.body
+
+
+@pytest.mark.django_db
+def test_the_sites_framework_names_the_academy_not_the_host(settings):
+    from django.contrib.sites.models import Site
+
+    site = Site.objects.get_current()
+    assert site.name == settings.ACADEMY_NAME
+    assert site.domain == settings.SITE_URL.split("://", 1)[1]

@@ -220,3 +220,12 @@ def test_completion_problem_messages_are_specific():
 
     problems = services.completion_problems(FakeMap, exercise)
     assert len(problems) == 4
+
+
+@pytest.mark.django_db
+def test_journey_forms_never_redirect_off_site(client_as, learner, exercise_lesson, block_id):
+    """Regression: next=/\\evil.example passed the old startswith("/") check."""
+    client = client_as(learner)
+    for target in ("/\\evil.example", "//evil.example", "https://evil.example/x"):
+        response = add(client, exercise_lesson, block_id, next=target)
+        assert response["Location"] == f"{exercise_lesson.url}#journey-{block_id}", target

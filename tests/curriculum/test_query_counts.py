@@ -1,0 +1,94 @@
+"""Learner pages cost a fixed number of queries, pinned here so a regression fails CI.
+
+Each page is fetched once to warm what is cached for everyone (locales, site settings, site root
+paths), then counted. The counts are those of the test settings: sessions in the database (one
+query more than production's cached sessions with Redis)."""
+
+from __future__ import annotations
+
+import pytest
+
+from curriculum import services
+from curriculum.factories import CoursePageFactory, LessonPageFactory
+from quizzes import services as quiz_services
+
+
+@pytest.fixture
+def quiz_lesson(tree, knowledge_check):
+    """The first lesson with a knowledge check in its body."""
+    lesson = tree.lessons[0]
+    lesson.body = [("text", "<p>Text</p>"), ("quiz", {"quiz": knowledge_check})]
+    lesson.save_revision().publish()
+    return lesson
+
+
+def counted(client, url: str, django_assert_num_queries, expected: int):
+    client.get(url)  # warm the shared caches
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.django_db
+def test_my_learning_queries_are_pinned_and_constant(
+    client_as, learner, tree, django_assert_num_queries
+):
+    client = client_as(learner)
+    services.complete_lesson(learner, tree.lessons[0])
+    for n in range(6):
+        course = CoursePageFactory(parent=tree.path, slug=f"kurs-{n}", title=f"Kurs {n}")
+        services.complete_lesson(learner, LessonPageFactory(parent=course, slug=f"l-{n}"))
+        LessonPageFactory(parent=course, slug=f"m-{n}")
+    # + the home page (2), view restrictions (2); dashboard: curriculum index, assignments, action
+    # items, enrolments, lessons, completions, certificates, the "continue" lesson.
+    response = counted(client, "/", django_assert_num_queries, 16)
+    assert "Kurs 5" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_lesson_page_with_a_quiz_queries_are_pinned(
+    client_as, learner, tree, quiz_lesson, django_assert_num_queries
+):
+    client = client_as(learner)
+    # + routing (home page, the page: 3), view restrictions (2), the course, prerequisites,
+    # enrolment, sibling lessons, done?, reflections, the page's translations (language switcher),
+    # the quiz, its attempts and its question count; every page: session, user, roles, site.
+    response = counted(client, quiz_lesson.url, django_assert_num_queries, 19)
+    assert 'name="context_key"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_learning_path_queries_do_not_grow_with_courses(
+    client_as, learner, tree, django_assert_num_queries
+):
+    client = client_as(learner)
+    for n in range(8):
+        course = CoursePageFactory(parent=tree.path, slug=f"kurs-{n}", title=f"Kurs {n}")
+        LessonPageFactory(parent=course, slug=f"l-{n}")
+    # + routing (home page, the page: 3), view restrictions (2), courses, lessons, completions,
+    # enrolments, the page's translations.
+    response = counted(client, tree.path.url, django_assert_num_queries, 15)
+    assert "Kurs 7" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_quiz_submit_scores_in_one_update(learner, quiz_lesson, knowledge_check, tree):
+    """Submit: lock and read the attempt with its quiz, its questions, one UPDATE; then the
+    passed quiz completes the lesson without re-reading what it was given."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    attempt = quiz_services.start_attempt(
+        learner, knowledge_check, context_key=f"lesson:{quiz_lesson.pk}"
+    )
+    answers = {
+        str(q.pk): [next(o["id"] for o in q.option_items() if o["correct"])]
+        for q in quiz_services.attempt_questions(attempt)
+    }
+    with CaptureQueriesContext(connection) as ctx:
+        result = quiz_services.submit_attempt(attempt, answers=answers)
+    assert result.passed
+    updates = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len([sql for sql in updates if "quizzes_attempt" in sql]) == 1
+    assert services.completed_lesson_ids(learner, tree.course) == {quiz_lesson.pk}
