@@ -202,7 +202,7 @@ def test_nudges_action_items_and_hr_notice(mail_world, smtp_sink):
     )
     hr = UserFactory(roles=[roles.LEARNER, roles.HR], email="hr@firma.example")
     for key in ("de", "en"):
-        send_nudge_email.delay(champion.pk, mail_world[key].pk).get()
+        send_nudge_email(champion.pk, mail_world[key].pk, key=f"nudge-test:{key}")
     profile = ChampionProfile.objects.create(user=champion, status=ChampionStatus.ACTIVE)
     group = CoachingGroup.objects.create(
         name="G", champion=profile, start_date=datetime.date(2026, 1, 1)
@@ -218,7 +218,7 @@ def test_nudges_action_items_and_hr_notice(mail_world, smtp_sink):
             due_date=datetime.date(2026, 2, 1),
         )
     assert remind_overdue_action_items.delay("2026-02-05").get() == 2
-    notify_hr_unassigned.delay(profile.pk, [mail_world["de"].pk, mail_world["en"].pk]).get()
+    notify_hr_unassigned(profile.pk, [mail_world["de"].pk, mail_world["en"].pk], "test")
     sweep()  # the outbox rows wait for their commit; the sweep sends them
     mails = by_recipient(smtp_sink)
     de, en = mail_world["de"].email, mail_world["en"].email
