@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.exports import csv_text
 
+from . import audit
 from .models import Invitation, User
 
 INVITATION_DAYS = 14
@@ -80,6 +81,13 @@ def schedule_invitation_mails(invitation_ids: list[int]) -> None:
                 args=[batch], countdown=number * pause
             )
         )
+
+
+def invite_person(email: str, actor, roles: list[str]) -> Invitation:
+    """HR invites one person: the invitation mail and its audit entry."""
+    invitation = invite(email, actor, roles)
+    audit.record(actor, "accounts.invite", f"Invitation to {invitation.email}", roles=roles)
+    return invitation
 
 
 def usable_invitation(token: str) -> Invitation:

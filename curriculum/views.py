@@ -15,12 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale, Page
 
 from core.mail import site_url
-from core.pages import default_language_page
 
 from . import services
 from .certificates import certificate_pdf
 from .forms import ReflectionForm
-from .models import Certificate, CoursePage, LessonPage, ReflectionAnswer
+from .models import Certificate, CoursePage, LessonPage
 
 
 def _live_page(model, page_id: int):
@@ -67,21 +66,13 @@ def mark_lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
 def save_reflection(request: HttpRequest, lesson_id: int, block_id: str) -> HttpResponse:
     """Save the learner's private answer to one reflection prompt of a lesson."""
     lesson = _live_page(LessonPage, lesson_id)
-    if not any(b.id == block_id and b.block_type == "reflection" for b in lesson.body):
+    if not services.has_reflection_prompt(lesson, block_id):
         raise Http404
     form = ReflectionForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(" ".join(form.errors["text"]))
     text = form.cleaned_data["text"]
-    original = default_language_page(lesson)
-    if text:
-        ReflectionAnswer.objects.update_or_create(
-            user=request.user, lesson=original, block_id=block_id, defaults={"text": text}
-        )
-    else:
-        ReflectionAnswer.objects.filter(
-            user=request.user, lesson=original, block_id=block_id
-        ).delete()
+    services.save_reflection(request.user, lesson, block_id, text)
     if request.headers.get("HX-Request"):
         return render(request, "curriculum/includes/reflection_saved.html", {"text": text})
     messages.success(request, _("Your reflection was saved. Only you can see it."))
