@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 
 from django.db import transaction
@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
+from core.pages import default_language_page
 from curriculum.models import CoursePage
-from curriculum.services import original, path_courses
+from curriculum.services import path_courses
 from people.models import EmployeeProfile
 from people.services import department_with_children
 
@@ -63,14 +64,21 @@ def with_progress(assignments: QuerySet) -> QuerySet:
     )
 
 
-def assignments_with_status(assignments: QuerySet, today: datetime.date | None = None) -> list:
-    """Assignments with a `status` attribute, in one query."""
+def with_status(rows: Iterable, today: datetime.date | None = None) -> Iterator:
+    """Yield assignment rows (annotated by `with_progress`) with `status` and `status_label`;
+    a queryset is read in chunks, so a report over many rows stays small in memory."""
     today = today or timezone.localdate()
-    rows = list(with_progress(assignments).select_related("course", "user"))
-    for row in rows:
+    for row in rows.iterator(chunk_size=2000) if isinstance(rows, QuerySet) else rows:
         row.status = status_of(row.due_date, row.started_at is not None, row.completed_at, today)
         row.status_label = STATUS_LABELS[row.status]
-    return rows
+        yield row
+
+
+def assignments_with_status(assignments: QuerySet, today: datetime.date | None = None) -> list:
+    """Assignments with a `status` attribute, in one query."""
+    return list(
+        with_status(list(with_progress(assignments).select_related("course", "user")), today)
+    )
 
 
 def assignments_for_users(user_ids: Iterable[int]) -> dict[int, list]:
@@ -86,9 +94,12 @@ def assignments_for_users(user_ids: Iterable[int]) -> dict[int, list]:
 def rule_courses(rule: AssignmentRule) -> list[CoursePage]:
     """The (German) courses a rule assigns."""
     if rule.course_id:
-        return [original(rule.course)]
+        return [default_language_page(rule.course)]
     if rule.learning_path_id:
-        return [original(c) for c in path_courses(original(rule.learning_path))]
+        return [
+            default_language_page(c)
+            for c in path_courses(default_language_page(rule.learning_path))
+        ]
     return []
 
 
@@ -302,6 +313,20 @@ def forecast_for_profiles(profiles: list[EmployeeProfile], today: datetime.date)
     return result
 
 
+@transaction.atomic
+def create_rule(actor, *, people: Iterable = (), **fields) -> tuple[AssignmentRule, int]:
+    """HR's new assignment rule, applied at once and audited, all or nothing; returns the rule
+    and how many assignments it created (future hires get it through `apply_rules_to_employee`)."""
+    creator = actor if getattr(actor, "is_authenticated", False) else None
+    rule = AssignmentRule.objects.create(created_by=creator, **fields)
+    rule.people.set(people)
+    created = apply_rule(rule)
+    audit.record(
+        actor, "assignments.rule_created", f"{rule}: {created} assignments", rule_id=rule.pk
+    )
+    return rule, created
+
+
 def apply_rules_to_employee(profile: EmployeeProfile) -> int:
     """A new or changed employee gets every rule that targets them."""
     return apply_rules_to_profiles([profile], timezone.localdate())
@@ -350,7 +375,7 @@ class AssignmentError(ValueError):
 @transaction.atomic
 def assign_course(actor, user, course: CoursePage, due_date: datetime.date) -> Assignment:
     """One person must complete one course by a date (HR's API or screen); audited."""
-    course = original(course)
+    course = default_language_page(course)
     if not user.is_active:
         raise AssignmentError(_("This person is deactivated and cannot be assigned training."))
     if not course.live:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import io
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
@@ -37,6 +39,9 @@ from .models import (
 )
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# A few kilobytes of PNG can claim 12000 x 12000 pixels and take gigabytes to decode: the
+# dimensions in the header are checked before any pixel is decoded.
+MAX_PHOTO_PIXELS = 40_000_000
 THUMBNAIL_SIZES = (256, 96)
 ALLOWED_TRANSITIONS = {
     ChampionStatus.NOMINATED: {ChampionStatus.IN_TRAINING, ChampionStatus.RETIRED},
@@ -55,17 +60,26 @@ def square_thumbnails(upload) -> tuple[ContentFile, ContentFile]:
     """Validate an uploaded photo by its content and return square 256 px and 96 px JPEGs."""
     if upload.size > MAX_PHOTO_BYTES:
         raise ValidationError(_("The photo is larger than 5 MB."))
+    too_large = ValidationError(
+        _("The photo has too many pixels; at most %(megapixels)s megapixels, please.")
+        % {"megapixels": MAX_PHOTO_PIXELS // 1_000_000}
+    )
     try:
         upload.seek(0)
-        image = Image.open(upload)
+        image = Image.open(upload)  # reads the header only
+        if image.width * image.height > MAX_PHOTO_PIXELS:
+            raise too_large
         image.verify()
         upload.seek(0)
         image = Image.open(upload)
+        if image.format not in {"JPEG", "PNG", "WEBP"}:
+            raise ValidationError(_("This file is not an image (JPEG, PNG or WebP)."))
+        image.draft("RGB", (1024, 1024))  # JPEG: decode at a reduced scale, enough for 256 px
         image.load()
+    except Image.DecompressionBombError as error:
+        raise too_large from error
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise ValidationError(_("This file is not an image (JPEG, PNG or WebP).")) from error
-    if image.format not in {"JPEG", "PNG", "WEBP"}:
-        raise ValidationError(_("This file is not an image (JPEG, PNG or WebP)."))
     side = min(image.size)
     left, top = (image.width - side) // 2, (image.height - side) // 2
     square = image.convert("RGB").crop((left, top, left + side, top + side))
@@ -189,6 +203,65 @@ def add_member(group: CoachingGroup, user, actor=None) -> Membership:
     return membership
 
 
+@transaction.atomic
+def create_group(actor, **fields) -> CoachingGroup:
+    """HR opens a coaching group (name, champion, co-champion, focus, start date); audited."""
+    group = CoachingGroup.objects.create(**fields)
+    audit.record(actor, "champions.group_created", str(group), group_id=group.pk)
+    return group
+
+
+@dataclass(frozen=True)
+class AgreedActionItem:
+    """An action item agreed in a session, before it is saved."""
+
+    owner_id: int
+    description: str
+    due_date: datetime.date
+
+
+@transaction.atomic
+def log_session(
+    group: CoachingGroup,
+    *,
+    held_on: datetime.date,
+    topic: str,
+    created_by,
+    notes: str = "",
+    attendee_ids: Iterable[int] = (),
+    action_items: Iterable[AgreedActionItem] = (),
+) -> CoachingSession:
+    """A coaching session with who came and the action items agreed, saved all or nothing.
+
+    Only active members of the group can attend or own an action item."""
+    attendee_ids = {int(pk) for pk in attendee_ids}
+    action_items = list(action_items)
+    members = set(active_member_ids(group))
+    if not (attendee_ids | {item.owner_id for item in action_items}) <= members:
+        raise ValidationError(_("Only members of the group can attend or own an action item."))
+    session = CoachingSession.objects.create(
+        group=group, held_on=held_on, topic=topic, notes=notes, created_by=created_by
+    )
+    session.attendees.set(attendee_ids)
+    for item in action_items:
+        ActionItem.objects.create(
+            session=session,
+            owner_id=item.owner_id,
+            description=item.description,
+            due_date=item.due_date,
+        )
+    return session
+
+
+def mark_action_item_done(item: ActionItem) -> bool:
+    """The owner ticks an item off; True when this call did it (the first tick's time stays)."""
+    now = timezone.now()
+    done = ActionItem.objects.filter(pk=item.pk, done_at__isnull=True).update(done_at=now) == 1
+    if done:
+        item.done_at = now
+    return done
+
+
 def unassigned_staff():
     """Active employees who are in no active group and are not champions themselves."""
     return (
@@ -227,6 +300,16 @@ def current_proposal() -> tuple[Proposal, dict]:
         "champions": {c.user_id: c for c in champions},
     }
     return proposal, lookup
+
+
+def proposal_rows(proposal: Proposal, lookup: dict) -> list[tuple[ChampionProfile, list]]:
+    """(champion, [new members]) per champion who gets anyone: what the HR preview shows,
+    resolved here in one pass instead of scanning the lookups per row in the template."""
+    return [
+        (lookup["champions"][champion_id], [lookup["users"][m] for m in member_ids])
+        for champion_id, member_ids in proposal.assignments.items()
+        if member_ids
+    ]
 
 
 @transaction.atomic
@@ -374,7 +457,7 @@ def group_figures(group: CoachingGroup) -> dict:
     return {
         "group_rate": completion_rate(CourseEnrolment.objects.filter(user_id__in=user_ids)),
         "company_rate": company_completion_rate(),
-        # (label, value) bars for `home.charts.bar_chart_svg`
+        # (label, value) bars for `core.charts.bar_chart_svg`
         "trend": [(t["week"].strftime("%d.%m."), round(float(t["score"] or 0))) for t in trend],
         "sessions": [(s["month"].strftime("%m/%Y"), s["count"]) for s in sessions],
     }

@@ -5,6 +5,7 @@ any language and maps it to that original first."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
-from core.locales import active_locale, default_locale
+from core.locales import active_locale
+from core.pages import default_language_page
 
 from .events import lesson_opened
 from .models import (
@@ -26,15 +28,8 @@ from .models import (
     LearningPathPage,
     LessonCompletion,
     LessonPage,
+    ReflectionAnswer,
 )
-
-
-def original(page: Page) -> Page:
-    """The default-locale version of a page (the page itself when it has none)."""
-    default = default_locale()
-    if page.locale_id == default.pk:
-        return page
-    return page.get_translation_or_none(default) or page
 
 
 def localized_pages(pages) -> dict[int, Page]:
@@ -55,6 +50,12 @@ def localized_pages(pages) -> dict[int, Page]:
     return result
 
 
+def search_terms(text: str) -> str:
+    """The words of a search text, lower-case: quotes, brackets, `*`, `-` or `AND`/`OR`/`NOT`
+    are search-engine syntax (SQLite FTS5 fails on an unbalanced quote), so any text works."""
+    return " ".join(re.findall(r"\w+", text.lower()))[:200]
+
+
 def course_lessons(course: CoursePage) -> list[LessonPage]:
     """The live lessons of a course in tree order, without their bodies (for lists and links)."""
     return list(LessonPage.objects.child_of(course).live().order_by("path").defer_streamfields())
@@ -67,7 +68,7 @@ def path_courses(path: LearningPathPage) -> list[CoursePage]:
 
 def enrol(user, course: CoursePage) -> CourseEnrolment:
     """Start a course (idempotent)."""
-    course = original(course)
+    course = default_language_page(course)
     enrolment, _created = CourseEnrolment.objects.get_or_create(user=user, course=course)
     return enrolment
 
@@ -82,7 +83,7 @@ class LockReason:
 
 def missing_prerequisites(user, course: CoursePage) -> list[CoursePage]:
     """Prerequisite courses the user has not completed yet."""
-    course = original(course)
+    course = default_language_page(course)
     required = list(course.prerequisites.all())
     if not required:
         return []
@@ -96,7 +97,7 @@ def missing_prerequisites(user, course: CoursePage) -> list[CoursePage]:
 
 def lesson_lock(user, lesson: LessonPage) -> LockReason | None:
     """The reason a lesson is locked for this user, or None when it is open."""
-    lesson = original(lesson)
+    lesson = default_language_page(lesson)
     course = lesson.course
     missing = missing_prerequisites(user, course)
     if missing:
@@ -118,15 +119,15 @@ def lesson_lock(user, lesson: LessonPage) -> LockReason | None:
 def completed_lesson_ids(user, course: CoursePage) -> set[int]:
     """Ids of the course's lessons the user has completed."""
     return set(
-        LessonCompletion.objects.filter(user=user, course=original(course)).values_list(
-            "lesson_id", flat=True
-        )
+        LessonCompletion.objects.filter(
+            user=user, course=default_language_page(course)
+        ).values_list("lesson_id", flat=True)
     )
 
 
 def open_lesson(user, lesson: LessonPage) -> CourseEnrolment:
     """Opening a lesson enrols implicitly and remembers it for "continue"."""
-    lesson = original(lesson)
+    lesson = default_language_page(lesson)
     course = lesson.course
     enrolment = enrol(user, course)
     if enrolment.last_lesson_id != lesson.pk:
@@ -136,10 +137,27 @@ def open_lesson(user, lesson: LessonPage) -> CourseEnrolment:
     return enrolment
 
 
+class LessonLocked(Exception):
+    """The lesson cannot be completed yet; the message (and `lock.todo`) say what comes first."""
+
+    def __init__(self, lock: LockReason) -> None:
+        super().__init__(lock.message)
+        self.lock = lock
+
+
 @transaction.atomic
 def complete_lesson(user, lesson: LessonPage) -> LessonCompletion:
-    """Mark a lesson done (idempotent) and complete the course when everything is done."""
-    lesson = original(lesson)
+    """Mark a lesson done (idempotent) and complete the course when everything is done.
+
+    Every caller (the "done" button, a passed quiz, a finished journey map) goes through the
+    lesson's lock: prerequisites and lesson order hold, or LessonLocked is raised."""
+    lesson = default_language_page(lesson)
+    existing = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
+    if existing is not None:
+        return existing
+    lock = lesson_lock(user, lesson)
+    if lock is not None:
+        raise LessonLocked(lock)
     course = lesson.course
     enrolment = enrol(user, course)
     try:
@@ -153,11 +171,36 @@ def complete_lesson(user, lesson: LessonPage) -> LessonCompletion:
     return completion
 
 
+def lesson_embeds_quiz(lesson: LessonPage, quiz) -> bool:
+    """True when the lesson (in any language) has a knowledge-check block with this quiz."""
+    lesson = default_language_page(lesson)
+    versions = [
+        lesson,
+        *Page.objects.filter(translation_key=lesson.translation_key)
+        .exclude(pk=lesson.pk)
+        .type(LessonPage)
+        .specific(),
+    ]
+    return any(
+        block.block_type == "quiz"
+        and block.value["quiz"] is not None
+        and block.value["quiz"].translation_key == quiz.translation_key
+        for version in versions
+        for block in version.specific.body
+    )
+
+
+def is_final_exam_of(course: CoursePage, quiz) -> bool:
+    """True when the quiz (in any language) is the course's final exam."""
+    course = default_language_page(course)
+    return bool(course.final_exam_id) and course.final_exam.translation_key == quiz.translation_key
+
+
 def final_exam_passed(user, course: CoursePage) -> bool:
     """True when the course has no final exam or the user passed it (in any language)."""
     from quizzes.models import Attempt, Quiz
 
-    course = original(course)
+    course = default_language_page(course)
     if not course.final_exam_id:
         return True
     exam_versions = Quiz.objects.filter(translation_key=course.final_exam.translation_key)
@@ -171,7 +214,7 @@ def check_course_completion(
     """Complete the course (and issue its certificate) when all lessons and the exam are done.
 
     `enrolment` is the user's enrolment in the course when the caller already holds it."""
-    course = original(course)
+    course = default_language_page(course)
     if enrolment is None or enrolment.course_id != course.pk or enrolment.user_id != user.pk:
         enrolment = enrol(user, course)
     if enrolment.completed_at:
@@ -189,7 +232,7 @@ def check_course_completion(
 
 def issue_certificate(user, course: CoursePage) -> Certificate:
     """The user's certificate for a completed course (created once)."""
-    course = original(course)
+    course = default_language_page(course)
     existing = Certificate.objects.filter(user=user, course=course).first()
     if existing:
         return existing
@@ -228,7 +271,7 @@ class CourseProgress:
 
 def course_progress(user, course: CoursePage) -> CourseProgress:
     """Progress of one user in one course, with the lesson to continue with."""
-    course = original(course)
+    course = default_language_page(course)
     lessons = course_lessons(course)
     enrolment = CourseEnrolment.objects.filter(user=user, course=course).first()
     done = completed_lesson_ids(user, course) if enrolment else set()
@@ -259,7 +302,7 @@ def _progress(course, lessons, enrolment, done) -> CourseProgress:
 
 def progress_for_users(users, courses) -> dict[tuple[int, int], dict]:
     """Bulk progress for reports and dashboards: {(user_id, course_id): {...}} in 4 queries."""
-    courses = [original(c) for c in courses]
+    courses = [default_language_page(c) for c in courses]
     course_ids = [c.pk for c in courses]
     user_ids = [getattr(u, "pk", u) for u in users]
     totals: dict[int, int] = defaultdict(int)
@@ -350,3 +393,23 @@ def _next_lesson_id(lesson_ids: list[int], last_lesson_id: int | None, done: set
     if last_lesson_id in lesson_ids and last_lesson_id not in done:
         return last_lesson_id
     return next((pk for pk in lesson_ids if pk not in done), None)
+
+
+def has_reflection_prompt(lesson: LessonPage, block_id: str) -> bool:
+    """Whether `block_id` names a reflection prompt in the lesson's body."""
+    return any(b.id == block_id and b.block_type == "reflection" for b in lesson.body)
+
+
+def save_reflection(user, lesson: LessonPage, block_id: str, text: str) -> ReflectionAnswer | None:
+    """The learner's private answer to a reflection prompt, kept against the default-language
+    lesson (one answer in either language); an empty text deletes it (returns None)."""
+    if not has_reflection_prompt(lesson, block_id):
+        raise ValueError(f"no reflection prompt {block_id!r} in lesson {lesson.pk}")
+    lesson = default_language_page(lesson)
+    if not text:
+        ReflectionAnswer.objects.filter(user=user, lesson=lesson, block_id=block_id).delete()
+        return None
+    answer, _created = ReflectionAnswer.objects.update_or_create(
+        user=user, lesson=lesson, block_id=block_id, defaults={"text": text}
+    )
+    return answer

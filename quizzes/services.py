@@ -5,7 +5,9 @@ Scoring per question is a number from 0 to 1:
 - multiple choice: all-or-nothing (chosen set equals the correct set), or with partial credit
   max(0, (correct options chosen − wrong options chosen) / number of correct options).
 - ordering: all-or-nothing, or with partial credit the share of items in their right position.
-The attempt's score is the mean over its questions in percent; it passes at score ≥ pass mark."""
+The attempt's score is the mean over its questions in percent; it passes at score ≥ pass mark.
+An attempt keeps the answer key and pass mark it started with (`Attempt.answer_key`), so an
+editor's later change to the quiz never re-grades it."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,8 +31,8 @@ class QuizRuleError(Exception):
 
 
 def attempts_used(user, quiz: Quiz) -> int:
-    """Attempts the user has started on this quiz."""
-    return Attempt.objects.filter(user=user, quiz=quiz).count()
+    """Attempts the user has started on this quiz in any language (3 allowed means 3 in all)."""
+    return Attempt.objects.filter(user=user, quiz__translation_key=quiz.translation_key).count()
 
 
 def attempts_left(user, quiz: Quiz, used: int | None = None) -> int | None:
@@ -48,19 +52,56 @@ def open_attempt(user, quiz: Quiz) -> Attempt | None:
     return attempt
 
 
+CONTEXT_SALT = "quizzes.attempt-context"
+
+
+def sign_context(quiz: Quiz, context_key: str) -> str:
+    """A tamper-proof token for the context the embedding page gives this quiz (its lesson or
+    course); the learner's browser carries it back when starting the quiz."""
+    if not context_key:
+        return ""
+    return signing.Signer(salt=CONTEXT_SALT).sign(f"{quiz.pk}|{context_key}")
+
+
+def context_from_token(quiz: Quiz, token: str) -> str:
+    """The context a page signed for this quiz; a forged or foreign token is refused."""
+    if not token:
+        return ""
+    try:
+        quiz_id, _sep, context_key = signing.Signer(salt=CONTEXT_SALT).unsign(token).partition("|")
+    except signing.BadSignature:
+        quiz_id, context_key = "", ""
+    if quiz_id != str(quiz.pk) or not context_key:
+        raise QuizRuleError(_("Please start this quiz from the page that contains it."))
+    return context_key
+
+
 def start_attempt(
     user, quiz: Quiz, context_key: str = "", rng: random.Random | None = None
 ) -> Attempt:
-    """Resume the open attempt or start a new one with questions drawn and order frozen."""
+    """Resume the open attempt or start a new one with questions drawn and order frozen.
+
+    `context_key` must come from the server (the embedding page, or `context_from_token`)."""
+    try:
+        return _start_attempt(user, quiz, context_key, rng)
+    except OperationalError as error:  # SQLite: another start holds the database lock
+        raise QuizRuleError(
+            _("The quiz is being started in another window. Please try again in a moment.")
+        ) from error
+
+
+def _start_attempt(user, quiz: Quiz, context_key: str, rng: random.Random | None) -> Attempt:
     with transaction.atomic():
-        # Lock the user's attempts on this quiz so two tabs cannot both start one.
-        list(Attempt.objects.select_for_update().filter(user=user, quiz=quiz).values("pk"))
+        # Serialise this learner's starts on a row that exists before the first attempt (their
+        # user row): locking their attempts locks nothing while there are none, and parallel
+        # starts would all count 0 used.
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
         existing = open_attempt(user, quiz)
         if existing is not None:
             return existing
         if attempts_left(user, quiz) == 0:
             raise QuizRuleError(_("You have used all attempts for this quiz."))
-        rng = rng or random.Random()
+        rng = rng or random.Random()  # noqa: S311 (question order, not a secret)
         questions = list(quiz.questions.all())
         if not questions:
             raise QuizRuleError(_("This quiz has no questions yet."))
@@ -77,6 +118,7 @@ def start_attempt(
             option_order[str(question.pk)] = ids
         now = timezone.now()
         return Attempt.objects.create(
+            answer_key=answer_key_of(quiz, questions),
             user=user,
             quiz=quiz,
             context_key=context_key[:64],
@@ -86,6 +128,27 @@ def start_attempt(
             question_ids=[q.pk for q in questions],
             option_order=option_order,
         )
+
+
+def answer_key_of(quiz: Quiz, questions: list[Question]) -> dict:
+    """The pass mark and each question's kind, partial-credit rule and options, frozen."""
+    return {
+        "pass_mark": quiz.pass_mark,
+        "questions": {str(q.pk): q.answer_key() for q in questions},
+    }
+
+
+def attempt_answer_key(attempt: Attempt) -> dict:
+    """The attempt's frozen answer key (attempts from before keys were kept: the quiz now)."""
+    if attempt.answer_key:
+        return attempt.answer_key
+    return answer_key_of(attempt.quiz, attempt_questions(attempt))
+
+
+def attempt_options(attempt: Attempt, question: Question) -> list[dict]:
+    """A question's options as the attempt saw them (text, correctness, feedback)."""
+    key = attempt.answer_key.get("questions", {}).get(str(question.pk))
+    return key["options"] if key else question.option_items()
 
 
 def attempt_questions(attempt: Attempt) -> list[Question]:
@@ -131,32 +194,41 @@ def is_past_deadline(attempt: Attempt, now: datetime | None = None) -> bool:
     return bool(attempt.deadline and (now or timezone.now()) > attempt.deadline)
 
 
-def score_question(question: Question, chosen: list[str]) -> float:
-    """A question's score from 0 to 1 for the chosen option ids (see module docstring)."""
-    options = question.option_items()
+def score_answer(key: dict, chosen: list[str]) -> float:
+    """A question's score from 0 to 1 for the chosen option ids, against its answer key
+    (`Question.answer_key()`; see module docstring)."""
+    options = key["options"]
     correct = {o["id"] for o in options if o["correct"]}
     picked = set(chosen)
-    if question.kind == QuestionKind.ORDERING:
+    if key["kind"] == QuestionKind.ORDERING:
         right_order = [o["id"] for o in options]
         if not chosen:
             return 0.0
         in_place = sum(1 for a, b in zip(chosen, right_order, strict=False) if a == b)
-        if question.partial_credit:
+        if key["partial_credit"]:
             return in_place / len(right_order)
         return 1.0 if chosen == right_order else 0.0
-    if question.kind == QuestionKind.MULTIPLE:
-        if question.partial_credit and correct:
+    if key["kind"] == QuestionKind.MULTIPLE:
+        if key["partial_credit"] and correct:
             return max(0.0, (len(picked & correct) - len(picked - correct)) / len(correct))
         return 1.0 if picked == correct else 0.0
     return 1.0 if picked == correct and len(picked) == 1 else 0.0
 
 
-def score_attempt(
-    attempt: Attempt, questions: list[Question] | None = None
-) -> tuple[Decimal, dict]:
-    """The attempt's percentage and per-question scores, from its saved answers only."""
-    questions = questions if questions is not None else attempt_questions(attempt)
-    scores = {str(q.pk): score_question(q, attempt.answers.get(str(q.pk), [])) for q in questions}
+def score_question(question: Question, chosen: list[str]) -> float:
+    """A question's score as it stands now (an attempt is scored by its frozen key instead)."""
+    return score_answer(question.answer_key(), chosen)
+
+
+def score_attempt(attempt: Attempt) -> tuple[Decimal, dict]:
+    """The attempt's percentage and per-question scores, from its saved answers and the answer
+    key it started with only."""
+    keys = attempt_answer_key(attempt)["questions"]
+    scores = {
+        qid: score_answer(keys[qid], attempt.answers.get(qid, []))
+        for qid in (str(pk) for pk in attempt.question_ids)
+        if qid in keys
+    }
     if not scores:
         return Decimal("0.00"), scores
     percent = Decimal(sum(scores.values()) * 100 / len(scores)).quantize(
@@ -184,7 +256,7 @@ def submit_attempt(
         percent, scores = score_attempt(fresh)
         fresh.submitted_at = submitted_at
         fresh.score_percent = percent
-        fresh.passed = percent >= fresh.quiz.pass_mark
+        fresh.passed = percent >= attempt_answer_key(fresh).get("pass_mark", fresh.quiz.pass_mark)
         fresh.question_scores = scores
         # One UPDATE, conditional so that a racing submit (SQLite cannot lock rows) counts once.
         updated = Attempt.objects.filter(pk=fresh.pk, submitted_at__isnull=True).update(

@@ -55,9 +55,8 @@ def start(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """Start (or resume) an attempt and open it."""
     quiz = get_object_or_404(Quiz, pk=quiz_id)
     try:
-        attempt = services.start_attempt(
-            request.user, quiz, context_key=request.POST.get("context_key", "")
-        )
+        context_key = services.context_from_token(quiz, request.POST.get("context", ""))
+        attempt = services.start_attempt(request.user, quiz, context_key=context_key)
     except services.QuizRuleError as error:
         messages.error(request, str(error))
         return redirect(safe_next(request))
@@ -87,7 +86,7 @@ def _question_items(attempt: Attempt) -> list[dict]:
     """Questions with options in the attempt's frozen order, stripped of correctness."""
     items = []
     for number, question in enumerate(services.attempt_questions(attempt), start=1):
-        options = {o["id"]: o for o in question.option_items()}
+        options = {o["id"]: o for o in services.attempt_options(attempt, question)}
         order = attempt.option_order.get(str(question.pk), [])
         chosen = attempt.answers.get(str(question.pk), [])
         items.append(
@@ -95,10 +94,15 @@ def _question_items(attempt: Attempt) -> list[dict]:
                 "number": number,
                 "question": question,
                 "options": [
-                    {"id": oid, "text": options[oid]["text"]} for oid in order if oid in options
+                    {
+                        "id": oid,
+                        "text": options[oid]["text"],
+                        "position": chosen.index(oid) + 1 if oid in chosen else None,
+                    }
+                    for oid in order
+                    if oid in options
                 ],
                 "chosen": chosen,
-                "positions": {oid: chosen.index(oid) + 1 for oid in chosen},
             }
         )
     return items
@@ -164,7 +168,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     rows = []
     for question in services.attempt_questions(attempt):
         chosen = attempt.answers.get(str(question.pk), [])
-        options = question.option_items()
+        options = services.attempt_options(attempt, question)
         rows.append(
             {
                 "question": question,

@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A `.env` file is read only when asked (DJANGO_READ_DOT_ENV_FILE=True), never by surprise: a
+# stray file on a server or in CI must not change what the process runs with.
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
+    environ.Env.read_env(
+        env.path("DJANGO_DOT_ENV_FILE", default=BASE_DIR / ".env"), overwrite=False
+    )
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me-in-production")
@@ -159,7 +164,16 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.CompanySignupForm"}
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+# Failed log-ins are limited per account (key: the e-mail typed) and, more loosely, per client
+# address: behind a proxy or an office NAT many people share one, and one attacker must not lock
+# everyone out. The client address is taken from the proxy only as far as it is trusted:
+# TRUSTED_PROXY_COUNT proxies append to X-Forwarded-For, or TRUSTED_CLIENT_IP_HEADER (e.g.
+# X-Real-IP) is set by the one proxy in front; with neither, REMOTE_ADDR counts.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("LOGIN_FAILED_RATE_LIMIT", default="30/5m/ip,5/5m/key"),
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None)
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 ALLOWED_SIGNUP_DOMAINS = env.list("ALLOWED_SIGNUP_DOMAINS", default=[])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -254,8 +268,20 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ACADEMY_NAME = env("ACADEMY_NAME", default="CX Academy")
 
 # E-mail ------------------------------------------------------------------------------------
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# One URL (EMAIL_URL) configures the mail server; each setting is named here so a reader sees
+# every e-mail setting the project uses.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+if "EMAIL_FILE_PATH" in _email:
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+del _email
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CX Academy <academy@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Bulk e-mails (invitations after an import, assignment notices) go out in batches this size,
@@ -321,7 +347,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "champions.tasks.remind_overdue_action_items",
         "schedule": crontab(hour=8, minute=0),
     },
+    "observation-requests-daily": {
+        "task": "champions.tasks.request_observations",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
+
+# Floor observations are seen by the observed colleague and the observer; HR sees the skills
+# picture aggregated, and individual observations only when this is switched on.
+CX_HR_SEES_INDIVIDUAL_OBSERVATIONS = env.bool("CX_HR_SEES_INDIVIDUAL_OBSERVATIONS", default=False)
 
 # REST API, SCIM and xAPI -------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -360,11 +394,20 @@ REMINDER_WEEKLY_AFTER_DUE = env.bool("REMINDER_WEEKLY_AFTER_DUE", default=True)
 REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14)
 
 # Wagtail -----------------------------------------------------------------------------------
+# Wagtail's own background work (reference index, image renditions) through django-tasks, run
+# immediately in the process that asks for it. Our own jobs go through Celery.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAIL_SITE_NAME = ACADEMY_NAME
+# The admin's log-in is allauth's (second factor, rate limits); Wagtail's own form is not routed
+# (config/urls.py) and its password reset is off in favour of allauth's.
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Pixels are checked before decoding: a small file can claim a huge image (decompression bomb).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "csv", "odt"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False

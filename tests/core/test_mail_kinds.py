@@ -201,6 +201,9 @@ def test_nudges_action_items_and_hr_notice(mail_world, smtp_sink):
         roles=[roles.LEARNER, roles.CHAMPION], first_name="Chris", last_name="Champ"
     )
     hr = UserFactory(roles=[roles.LEARNER, roles.HR], email="hr@firma.example")
+    hr_en = UserFactory(
+        roles=[roles.LEARNER, roles.HR], email="hr.en@firma.example", preferred_language="en"
+    )
     for key in ("de", "en"):
         send_nudge_email(champion.pk, mail_world[key].pk, key=f"nudge-test:{key}")
     profile = ChampionProfile.objects.create(user=champion, status=ChampionStatus.ACTIVE)
@@ -229,6 +232,7 @@ def test_nudges_action_items_and_hr_notice(mail_world, smtp_sink):
     check(item_de, de, "de", "Überfällige Aufgabe: Journey Map & Notizen teilen")
     check(item_en, en, "en", "Overdue action item: Journey Map & Notizen teilen")
     text = check(mails[hr.email][0], hr.email, "de", "2 Personen ohne Coaching-Gruppe")
+    check(mails[hr_en.email][0], hr_en.email, "en", "2 people without a coaching group")
     assert f"{SITE}/champions/manage/" in text
 
 
@@ -271,7 +275,11 @@ def test_allauth_sign_up_mails(client, home_page, smtp_sink, settings):
     settings.ALLOWED_SIGNUP_DOMAINS = ["firma.example"]
     UserFactory(email="schon.da@firma.example")
     # a new person: the browser's language (their account keeps it); someone known: theirs
-    for email in ("new.en@firma.example", "schon.da@firma.example"):
+    for email, browser in (
+        ("new.en@firma.example", "en"),
+        ("neu.de@firma.example", "de"),
+        ("schon.da@firma.example", "en"),
+    ):
         response = client.post(
             "/accounts/signup/",
             {
@@ -279,11 +287,13 @@ def test_allauth_sign_up_mails(client, home_page, smtp_sink, settings):
                 "password1": "a-long-Passphrase-42",
                 "password2": "a-long-Passphrase-42",
             },
-            HTTP_ACCEPT_LANGUAGE="en",
+            HTTP_ACCEPT_LANGUAGE=browser,
         )
         assert response.status_code == 302, response.content.decode()[:500]
         client.logout()
     mails = by_recipient(smtp_sink)
+    neu = mails["neu.de@firma.example"][0]
+    check(neu, "neu.de@firma.example", "de", "Bitte bestätigen Sie Ihre E-Mail-Adresse")
     new = mails["new.en@firma.example"][0]
     text = check(new, "new.en@firma.example", "en", "Please confirm your e-mail address")
     assert f"{SITE}/accounts/confirm-email/" in text

@@ -5,9 +5,23 @@ from __future__ import annotations
 import pytest
 
 from wagtail.models import Page
-from wagtail.test.utils import WagtailPageTestCase  # noqa: F401  (documents the style we follow)
+from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage
+
+
+class HomePageTreeTests(WagtailPageTestCase):
+    """One home page per site, directly under the tree root; it renders for anyone."""
+
+    def test_home_page_sits_at_the_root_and_renders(self):
+        import io
+
+        from home import demo
+
+        home = demo.load(io.StringIO())
+        self.assertAllowedParentPageTypes(HomePage, {Page})
+        self.assertPageIsRenderable(home)
+        self.assertCanNotCreateAt(HomePage, HomePage)
 
 
 @pytest.mark.django_db
@@ -72,8 +86,10 @@ def test_home_page_is_the_only_child_of_root(home_page):
 
 @pytest.mark.django_db
 def test_admin_login_page_renders(client, home_page):
-    response = client.get("/admin/login/")
+    """The admin's log-in is allauth's (with the second factor); /admin/login/ leads there."""
+    response = client.get("/admin/login/", follow=True)
     assert response.status_code == 200
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/")
 
 
 @pytest.mark.django_db
@@ -83,7 +99,7 @@ def test_editor_reaches_wagtail_admin_but_learner_does_not(client, editor, learn
     client.force_login(learner)
     response = client.get("/admin/")
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert "/accounts/login/" in response["Location"]
 
 
 @pytest.mark.django_db
