@@ -47,10 +47,12 @@ def mail_language(request, email: str, user=None) -> str:
     if user is None:
         user = User.objects.filter(email__iexact=email).first()
     preferred = getattr(user, "preferred_language", "") or ""
-    if preferred in dict(settings.LANGUAGES):
-        return preferred
-    current = translation.get_language() or settings.LANGUAGE_CODE
-    current = current.split("-")[0]
+    return preferred if preferred in dict(settings.LANGUAGES) else page_language()
+
+
+def page_language() -> str:
+    """The language of the current page (for someone logged out: their browser's)."""
+    current = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return current if current in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
@@ -61,6 +63,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return session_invitation(request) is not None or bool(settings.ALLOWED_SIGNUP_DOMAINS)
 
     def save_user(self, request, user, form, commit=True):
+        user.preferred_language = page_language()
         user = super().save_user(request, user, form, commit=commit)
         invitation = session_invitation(request)
         if invitation is not None and commit:
@@ -131,6 +134,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
         return bool(sso.provider_apps())
+
+    def populate_user(self, request, sociallogin, data):
+        """New SSO accounts speak the language of the page they signed up on."""
+        user = super().populate_user(request, sociallogin, data)
+        user.preferred_language = page_language()
+        return user
 
     def save_user(self, request, sociallogin, form=None):
         """New SSO accounts get the role an invitation for their e-mail gives, else Learner."""

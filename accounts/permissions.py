@@ -111,6 +111,29 @@ def can_view_insights(user) -> bool:
     )
 
 
+def manages_people(user) -> bool:
+    """People with active direct reports lead a team."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.direct_reports.filter(is_active=True).exists()
+    )
+
+
+def can_view_outcomes(user) -> bool:
+    """HR, operations leads (given the permission) and managers (for their own units)."""
+    return is_hr(user) or user.has_perm("outcomes.view_outcomes") or manages_people(user)
+
+
+def can_manage_figures(user) -> bool:
+    """HR and operations leads with the permission upload customer figures."""
+    return is_hr(user) or user.has_perm("outcomes.add_metricvalue")
+
+
+def can_view_course_feedback(user) -> bool:
+    """Authors and HR see course feedback (in aggregate only)."""
+    return is_hr(user) or is_editor(user)
+
+
 learner_required = role_required(is_learner)
 champion_required = role_required(is_champion)
 hr_required = role_required(is_hr)
@@ -121,7 +144,10 @@ __all__ = [
     "EDITOR",
     "HR",
     "LEARNER",
+    "can_manage_figures",
+    "can_view_course_feedback",
     "can_view_insights",
+    "can_view_outcomes",
     "can_view_journey_map",
     "can_view_quiz_statistics",
     "champion_required",
@@ -134,6 +160,7 @@ __all__ = [
     "is_coach_of",
     "is_learner",
     "learner_required",
+    "manages_people",
     "owns",
     "register_coach_lookup",
     "role_required",

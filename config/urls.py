@@ -23,6 +23,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("assignments/", include("assignments.urls")),
     path("reports/", include("reports.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("", include("api.urls")),
     path("", include("curriculum.urls")),
 ]

@@ -28,6 +28,7 @@ PROJECT_APPS = [
     "assignments",
     "champions",
     "reports",
+    "outcomes",
     "api",
 ]
 WAGTAIL_APPS = [

@@ -17,6 +17,8 @@ from champions.models import (
 )
 from curriculum import services as progress
 from journeys.models import JourneyMap
+from outcomes.models import FigureUpload
+from people.models import Location
 from quizzes import services as quiz_services
 from quizzes.factories import QuestionFactory, QuizFactory
 
@@ -59,6 +61,8 @@ def world(tree, learner, champion, hr_user, editor):
     item = ActionItem.objects.create(
         session=session, owner=learner, description="x", due_date=datetime.date(2026, 2, 1)
     )
+    location = Location.objects.create(name="Hamburg")
+    figure_upload = FigureUpload.objects.create(uploaded_by=hr_user, filename="kpi.csv")
     webhook_endpoint = WebhookEndpoint.objects.create(
         url="https://hooks.example/cx", secret="whsec_c2VjcmV0", events=["course.completed"]
     )
@@ -90,6 +94,9 @@ def world(tree, learner, champion, hr_user, editor):
         "lesson": {"lesson_id": lesson.pk},
         "reflection": {"lesson_id": lesson.pk, "block_id": lesson.body[1].id},
         "certificate": {"code": certificate.code},
+        "outcome_unit": {"kind": "location", "pk": location.pk},
+        "outcome_unit_csv": {"kind": "location", "pk": location.pk, "fmt": "csv"},
+        "figure_upload": {"pk": figure_upload.pk},
         "api_pk": {"pk": 1},
         "api_token": {"token_id": 1},
         "webhook_endpoint": {"endpoint_id": webhook_endpoint.pk},

@@ -16,7 +16,7 @@ from wagtail.models import Locale
 
 from accounts import roles
 from accounts.factories import UserFactory
-from accounts.models import Invitation
+from accounts.models import User
 from people.factories import DepartmentFactory, EmployeeProfileFactory
 
 SITE = "https://academy.firma.example"
@@ -97,19 +97,14 @@ def by_recipient(sink) -> dict[str, list[EmailMessage]]:
 
 
 @pytest.mark.django_db
-def test_invitations(smtp_sink, settings):
-    from accounts.tasks import send_invitation
-
-    settings.SITE_URL = SITE
+def test_invitations(smtp_sink, settings, django_capture_on_commit_callbacks):
     from accounts import services
 
-    invitation = services.invite("neu@firma.example")
-    other = Invitation.objects.create(
-        email="new@firma.example",
-        token="t-en",
-        expires_at=invitation.expires_at,
-    )
-    send_invitation.delay(other.pk, "en").get()
+    settings.SITE_URL = SITE
+    # an imported person whose language HR knows gets the invitation in it
+    UserFactory(email="new@firma.example", preferred_language="en", is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, _other = services.invite_many(["neu@firma.example", "new@firma.example"])
     mails = by_recipient(smtp_sink)
     text = check(
         mails["neu@firma.example"][0], "neu@firma.example", "de", "Ihre Einladung zu CX Academy"
@@ -203,6 +198,9 @@ def test_nudges_action_items_and_hr_notice(mail_world, smtp_sink):
         roles=[roles.LEARNER, roles.CHAMPION], first_name="Chris", last_name="Champ"
     )
     hr = UserFactory(roles=[roles.LEARNER, roles.HR], email="hr@firma.example")
+    hr_en = UserFactory(
+        roles=[roles.LEARNER, roles.HR], email="hr.en@firma.example", preferred_language="en"
+    )
     for key in ("de", "en"):
         send_nudge_email.delay(champion.pk, mail_world[key].pk).get()
     profile = ChampionProfile.objects.create(user=champion, status=ChampionStatus.ACTIVE)
@@ -230,6 +228,7 @@ def test_nudges_action_items_and_hr_notice(mail_world, smtp_sink):
     check(item_de, de, "de", "Überfällige Aufgabe: Journey Map & Notizen teilen")
     check(item_en, en, "en", "Overdue action item: Journey Map & Notizen teilen")
     text = check(mails[hr.email][0], hr.email, "de", "2 Personen ohne Coaching-Gruppe")
+    check(mails[hr_en.email][0], hr_en.email, "en", "2 people without a coaching group")
     assert f"{SITE}/champions/manage/" in text
 
 
@@ -238,9 +237,8 @@ def test_allauth_mails_follow_the_person_or_the_browser(client, home_page, smtp_
     settings.SITE_URL = SITE
     english = UserFactory(email="ellen@firma.example", preferred_language="en")
     german = UserFactory(email="gerd@firma.example")
-    # the person's preference wins over the browser
+    # a known person's preference wins over the browser
     client.post("/accounts/password/reset/", {"email": english.email}, HTTP_ACCEPT_LANGUAGE="de")
-    # no preference: the browser's language
     client.post("/accounts/password/reset/", {"email": german.email}, HTTP_ACCEPT_LANGUAGE="de")
     client.post(
         "/accounts/password/reset/", {"email": "niemand@firma.example"}, HTTP_ACCEPT_LANGUAGE="en"
@@ -265,6 +263,40 @@ def test_allauth_mails_follow_the_person_or_the_browser(client, home_page, smtp_
         "de",
         "Anmeldeversuch mit einer unbekannten E-Mail-Adresse",
     )
+
+
+@pytest.mark.django_db
+def test_allauth_sign_up_mails(client, home_page, smtp_sink, settings):
+    settings.SITE_URL = SITE
+    settings.ALLOWED_SIGNUP_DOMAINS = ["firma.example"]
+    UserFactory(email="schon.da@firma.example")
+    # a new person: the browser's language (their account keeps it); someone known: theirs
+    for email, browser in (
+        ("new.en@firma.example", "en"),
+        ("neu.de@firma.example", "de"),
+        ("schon.da@firma.example", "en"),
+    ):
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "email": email,
+                "password1": "a-long-Passphrase-42",
+                "password2": "a-long-Passphrase-42",
+            },
+            HTTP_ACCEPT_LANGUAGE=browser,
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+        client.logout()
+    mails = by_recipient(smtp_sink)
+    neu = mails["neu.de@firma.example"][0]
+    check(neu, "neu.de@firma.example", "de", "Bitte bestätigen Sie Ihre E-Mail-Adresse")
+    new = mails["new.en@firma.example"][0]
+    text = check(new, "new.en@firma.example", "en", "Please confirm your e-mail address")
+    assert f"{SITE}/accounts/confirm-email/" in text
+    assert User.objects.get(email="new.en@firma.example").preferred_language == "en"
+    known = mails["schon.da@firma.example"][0]
+    text = check(known, "schon.da@firma.example", "de", "Sie haben bereits ein Konto")
+    assert f"{SITE}/accounts/password/reset/" in text
 
 
 @pytest.mark.django_db

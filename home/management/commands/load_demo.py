@@ -29,6 +29,7 @@ DEMO_LOADERS = [
     "assignments.demo",
     "champions.demo",
     "journeys.demo",
+    "outcomes.demo",
 ]
 
 
