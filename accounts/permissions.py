@@ -103,6 +103,42 @@ def can_view_journey_map(user, journey_map) -> bool:
     return bool(journey_map.shared_with_champion and is_coach_of(user, journey_map.user))
 
 
+def is_manager_of(manager, person) -> bool:
+    """True when `manager` is the manager on `person`'s employee profile."""
+    employee = getattr(person, "employee", None)
+    return bool(
+        getattr(manager, "is_authenticated", False)
+        and employee is not None
+        and employee.manager_id == manager.pk
+    )
+
+
+def can_observe(user, person) -> bool:
+    """Floor observations: only someone who coaches or manages the person (never a peer)."""
+    if not getattr(user, "is_authenticated", False) or user.pk == person.pk:
+        return False
+    return is_coach_of(user, person) or is_manager_of(user, person)
+
+
+def hr_sees_individual_observations() -> bool:
+    """HR sees observations aggregated unless the organisation configured otherwise."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "CX_HR_SEES_INDIVIDUAL_OBSERVATIONS", False))
+
+
+def can_view_observation(user, observation) -> bool:
+    """The observer; the observed person once it is shared (or it is their self-observation);
+    HR only when configured to see individual observations. Never peers."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if observation.observer_id == user.pk:
+        return True
+    if observation.observed_id == user.pk:
+        return observation.is_shared or observation.is_self
+    return bool(is_hr(user) and hr_sees_individual_observations() and observation.is_shared)
+
+
 def can_view_insights(user) -> bool:
     """HR sees all departments; managers see the departments of their direct reports."""
     return is_hr(user) or bool(
@@ -145,8 +181,10 @@ __all__ = [
     "HR",
     "LEARNER",
     "can_manage_figures",
+    "can_observe",
     "can_view_course_feedback",
     "can_view_insights",
+    "can_view_observation",
     "can_view_outcomes",
     "can_view_journey_map",
     "can_view_quiz_statistics",
@@ -159,6 +197,8 @@ __all__ = [
     "is_hr",
     "is_coach_of",
     "is_learner",
+    "is_manager_of",
+    "hr_sees_individual_observations",
     "learner_required",
     "manages_people",
     "owns",

@@ -20,6 +20,9 @@ EDITOR_MODEL_PERMISSIONS = [
     ("quizzes", "add_quiz"),
     ("quizzes", "change_quiz"),
     ("quizzes", "delete_quiz"),
+    ("champions", "add_observationchecklist"),
+    ("champions", "change_observationchecklist"),
+    ("champions", "delete_observationchecklist"),
 ]
 
 

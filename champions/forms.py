@@ -101,3 +101,142 @@ class ActionItemForm(forms.Form):
 
 
 ActionItemFormSet = formset_factory(ActionItemForm, extra=3, max_num=10)
+
+
+class ObservationStartForm(forms.Form):
+    """Who is observed, against which checklist; optionally with their own rating."""
+
+    person = IdChoiceField(queryset=None, label=_("Colleague"), empty_label=None)
+    checklist = IdChoiceField(
+        queryset=None, label=_("Checklist"), widget=forms.RadioSelect, empty_label=None
+    )
+    with_self = forms.BooleanField(
+        required=False,
+        label=_("Ask the colleague to rate themselves too"),
+        help_text=_("You will see both ratings side by side."),
+    )
+
+    def __init__(self, *args, people, checklists, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import User
+
+        self.fields["person"].queryset = User.objects.filter(pk__in=[p.pk for p in people])
+        self.fields["person"].label_from_instance = lambda user: user.display_name
+        self.fields["checklist"].queryset = checklists
+        self.fields["checklist"].label_from_instance = lambda checklist: checklist.title
+
+
+class ObservationForm(forms.Form):
+    """The rating of every behaviour plus a strength and one thing to try; every field may
+    stay empty while it is a draft (sharing checks completeness)."""
+
+    observed_on = forms.DateField(
+        label=_("Observed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    situation = forms.CharField(
+        label=_("Situation"),
+        required=False,
+        max_length=200,
+        help_text=_("e.g. counter, Monday morning rush"),
+    )
+    strength = forms.CharField(
+        label=_("A strength"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    try_next = forms.CharField(
+        label=_("One thing to try next"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Becomes an action item for your colleague."),
+    )
+    try_next_due = forms.DateField(
+        label=_("Try it by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Two weeks from now if left empty."),
+    )
+
+    def __init__(self, *args, observation, behaviours, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.behaviours = behaviours
+        levels = observation.checklist.levels
+        for behaviour in behaviours:
+            choices = [(str(value), label) for value, label in levels]
+            choices.append(("", _("Did not come up") if behaviour.optional else _("Not rated yet")))
+            self.fields[self.field_name(behaviour)] = forms.TypedChoiceField(
+                label=behaviour.text,
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        if observation.is_self:
+            for name in ("try_next", "try_next_due"):
+                del self.fields[name]
+            self.fields["strength"].label = _("What went well, in your own words")
+
+    @staticmethod
+    def field_name(behaviour) -> str:
+        return f"behaviour_{behaviour.pk}"
+
+    def rating_fields(self):
+        """(behaviour, bound field) pairs for the template."""
+        return [(b, self[self.field_name(b)]) for b in self.behaviours]
+
+    def ratings(self) -> dict[int, int | None]:
+        """Ratings by behaviour id from the fields that were sent (autosave sends all)."""
+        return {
+            b.pk: self.cleaned_data.get(self.field_name(b))
+            for b in self.behaviours
+            if self.field_name(b) in self.data
+        }
+
+    def notes(self) -> dict:
+        """The text and date fields that were sent and are valid."""
+        names = ("observed_on", "situation", "strength", "try_next", "try_next_due")
+        return {
+            name: self.cleaned_data[name] if self.cleaned_data[name] is not None else None
+            for name in names
+            if name in self.fields and name in self.data and name in self.cleaned_data
+        }
+
+
+class AcknowledgeForm(forms.Form):
+    """The colleague's acknowledgement with an optional comment."""
+
+    comment = forms.CharField(
+        label=_("Your comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class FollowUpForm(forms.Form):
+    """When the next observation is planned."""
+
+    due_on = forms.DateField(
+        label=_("Next observation on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class SkillsFilterForm(forms.Form):
+    """Which checklist and which people an aggregated skills picture shows."""
+
+    checklist = IdChoiceField(queryset=None, label=_("Checklist"), empty_label=None)
+    of = forms.ChoiceField(label=_("Show for"))
+
+    def __init__(self, *args, checklists, targets: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checklist"].queryset = checklists
+        self.fields["checklist"].label_from_instance = lambda checklist: checklist.title
+        self.fields["of"].choices = targets
+
+    def scope(self) -> tuple[str, int]:
+        """("group", 5) from the chosen "group:5"."""
+        scope, pk = self.cleaned_data["of"].split(":")
+        return scope, int(pk)

@@ -96,3 +96,14 @@ def remind_overdue_action_items(today_iso: str | None = None) -> int:
             continue
         sent += 1
     return sent
+
+
+@shared_task
+def request_observations(today_iso: str | None = None) -> int:
+    """Request floor observations N days after course completions (safe to run again)."""
+    import datetime
+
+    from .observations import request_observations_after_completion
+
+    today = datetime.date.fromisoformat(today_iso) if today_iso else None
+    return request_observations_after_completion(today)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import observation_views, views
 
 app_name = "champions"
 
@@ -22,4 +22,34 @@ urlpatterns = [
     path(
         "action-items/<int:item_id>/done/", views.complete_action_item, name="complete_action_item"
     ),
+    # floor observations
+    path("observations/", observation_views.observation_list, name="observations"),
+    path("observations/new/", observation_views.observe_start, name="observe_start"),
+    path(
+        "observations/<int:observation_id>/",
+        observation_views.observation_detail,
+        name="observation",
+    ),
+    path(
+        "observations/<int:observation_id>/edit/",
+        observation_views.observation_edit,
+        name="observation_edit",
+    ),
+    path(
+        "observations/<int:observation_id>/autosave/",
+        observation_views.observation_autosave,
+        name="observation_autosave",
+    ),
+    path(
+        "observations/<int:observation_id>/acknowledge/",
+        observation_views.observation_acknowledge,
+        name="observation_acknowledge",
+    ),
+    path(
+        "observations/<int:observation_id>/follow-up/",
+        observation_views.observation_follow_up,
+        name="observation_follow_up",
+    ),
+    path("skills/", observation_views.skills, name="skills"),
+    path("skills/people/<int:user_id>/", observation_views.person_skills, name="person_skills"),
 ]

@@ -284,7 +284,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 ),
             }
         )
-    return render(request, "champions/dashboard.html", {"groups": groups})
+    from .observations import observations_to_do
+
+    return render(
+        request,
+        "champions/dashboard.html",
+        {"groups": groups, "observations_to_do": observations_to_do(request.user)},
+    )
 
 
 @require_POST

@@ -764,11 +764,17 @@ def apply_import(
     result = ImportResult()
     rows = preview.rows
     total = len(rows) + (len(preview.to_deactivate) if deactivate_missing else 0)
-    done = 0
     today, now = timezone.localdate(), timezone.now()
     unusable = make_password(None)
     user_ids: dict[str, int] = {}
     context: dict = {}  # receivers keep what they load once per import (e.g. the rules)
+    # people the file leaves as they are: only their ids (managers may be among them)
+    unchanged = [r.email for r in rows if not r.is_new and not r.changes]
+    for chunk in _chunks(unchanged, LOOKUP_CHUNK):
+        user_ids.update(User.objects.filter(email__in=chunk).values_list("email", "pk"))
+    result.unchanged = len(unchanged)
+    done = len(unchanged)
+    rows = [r for r in rows if r.is_new or r.changes]
     # pass 1: accounts (all of them, so managers later in the file exist for pass 2)
     for batch in _chunks(rows, BATCH_SIZE):
         existing = {u.email: u for u in User.objects.filter(email__in=[r.email for r in batch])}
@@ -844,8 +850,7 @@ def apply_import(
             EmployeeProfile.objects.bulk_update(
                 changed_profiles, PROFILE_FIELDS, batch_size=BATCH_SIZE
             )
-        result.updated += sum(1 for r in batch if not r.is_new and r.changes)
-        result.unchanged += sum(1 for r in batch if not r.is_new and not r.changes)
+        result.updated += sum(1 for r in batch if not r.is_new)
         if saved and saved[0].pk is None:
             saved = list(EmployeeProfile.objects.filter(user_id__in=[p.user_id for p in saved]))
         for _receiver, created in employees_batch_saved.send(

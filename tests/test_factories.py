@@ -22,3 +22,13 @@ def test_people_factories_build():
     team = TeamFactory()
     assert profile.user.employee == profile
     assert team.department.pk
+
+
+@pytest.mark.django_db
+def test_observation_factories_build(tree):
+    from champions.factories import checklist_with
+
+    checklist = checklist_with(behaviours=3, optional=1, lessons=tree.lessons[:1])
+    behaviours = list(checklist.behaviours.all())
+    assert [b.optional for b in behaviours] == [False, False, True]
+    assert list(behaviours[0].lessons.all()) == [tree.lessons[0]]

@@ -293,7 +293,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "champions.tasks.remind_overdue_action_items",
         "schedule": crontab(hour=8, minute=0),
     },
+    "observation-requests-daily": {
+        "task": "champions.tasks.request_observations",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
+
+# Floor observations are seen by the observed colleague and the observer; HR sees the skills
+# picture aggregated, and individual observations only when this is switched on.
+CX_HR_SEES_INDIVIDUAL_OBSERVATIONS = env.bool("CX_HR_SEES_INDIVIDUAL_OBSERVATIONS", default=False)
 
 # REST API, SCIM and xAPI -------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -61,6 +61,18 @@ def world(tree, learner, champion, hr_user, editor):
     item = ActionItem.objects.create(
         session=session, owner=learner, description="x", due_date=datetime.date(2026, 2, 1)
     )
+    from champions import observations
+    from champions.factories import checklist_with
+
+    checklist = checklist_with(behaviours=2, lessons=[tree.lessons[0]])
+    shared = observations.start_observation(champion, learner, checklist, with_self=True)
+    observations.save_draft(
+        shared,
+        {b.pk: 1 for b in checklist.behaviours.all()},
+        {"strength": "Ruhig", "try_next": "Nachfragen"},
+    )
+    observations.share(shared)
+    draft = observations.start_observation(champion, learner, checklist)
     location = Location.objects.create(name="Hamburg")
     figure_upload = FigureUpload.objects.create(uploaded_by=hr_user, filename="kpi.csv")
     webhook_endpoint = WebhookEndpoint.objects.create(
@@ -88,6 +100,8 @@ def world(tree, learner, champion, hr_user, editor):
         "champion_profile": {"profile_id": profile.pk},
         "group": {"group_id": group.pk},
         "action_item": {"item_id": item.pk},
+        "observation": {"observation_id": shared.pk},
+        "observation_draft": {"observation_id": draft.pk},
         "dimension": {"dimension": "course"},
         "dimension_csv": {"dimension": "course", "fmt": "csv"},
         "course": {"course_id": tree.course.pk},

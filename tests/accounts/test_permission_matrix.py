@@ -76,6 +76,19 @@ EXPECTED = {
     "champions:group": ("group", only({"champion", "hr"}, others=MISSING)),
     "champions:log_session": ("group", only({"champion", "hr"}, others=MISSING)),
     "champions:complete_action_item": ("action_item", everyone(NOT_ALLOWED)),
+    "champions:observations": (None, logged_in(OK)),
+    "champions:observe_start": (None, only({"champion"})),
+    # an observation: the observed learner and the observing champion; never HR or peers
+    "champions:observation": ("observation", {**logged_in(MISSING), "learner": OK, "champion": OK}),
+    "champions:observation_edit": ("observation_draft", {**logged_in(MISSING), "champion": OK}),
+    "champions:observation_autosave": ("observation_draft", everyone(NOT_ALLOWED)),
+    "champions:observation_acknowledge": ("observation", everyone(NOT_ALLOWED)),
+    "champions:observation_follow_up": ("observation", everyone(NOT_ALLOWED)),
+    "champions:skills": (None, only({"champion", "hr"})),
+    "champions:person_skills": (
+        "learner_user",
+        {**logged_in(MISSING), "learner": OK, "champion": OK},
+    ),
     "people:employees": (None, only({"hr"})),
     "people:import": (None, only({"hr"})),
     "people:import_detail": ("import_job", only({"hr"}, status=400)),  # the file has errors

@@ -28,6 +28,7 @@ DEMO_LOADERS = [
     "quizzes.demo",
     "assignments.demo",
     "champions.demo",
+    "champions.observation_demo",
     "journeys.demo",
     "outcomes.demo",
 ]

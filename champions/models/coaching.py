@@ -146,10 +146,21 @@ class CoachingSession(models.Model):
 
 
 class ActionItem(models.Model):
-    """Something a group member agreed to do after a session."""
+    """Something a colleague agreed to do after a coaching session or a floor observation."""
 
     session = models.ForeignKey(
-        CoachingSession, on_delete=models.CASCADE, related_name="action_items"
+        CoachingSession,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="action_items",
+    )
+    observation = models.ForeignKey(
+        "champions.Observation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="action_items",
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="action_items"
@@ -161,6 +172,13 @@ class ActionItem(models.Model):
     class Meta:
         ordering = ["due_date"]
         indexes = [models.Index(fields=["owner", "done_at"]), models.Index(fields=["due_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session__isnull=False, observation__isnull=True)
+                | Q(session__isnull=True, observation__isnull=False),
+                name="action_item_from_session_or_observation",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description
