@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
@@ -99,66 +101,54 @@ def email_domain_allowed(email: str) -> bool:
     return bool(domain) and domain in {d.lower() for d in settings.ALLOWED_SIGNUP_DOMAINS}
 
 
+@dataclass(frozen=True)
+class PersonalDataSection:
+    """One part of a learner's data download, contributed by the app that stores it."""
+
+    key: str
+    collect: Callable[[User], list[dict]]
+    csv_row: Callable[[dict], list]  # [section, item, date, detail]
+    order: int = 100
+
+
+_personal_data_sections: dict[str, PersonalDataSection] = {}
+
+
+def register_personal_data(
+    key: str,
+    collect: Callable[[User], list[dict]],
+    csv_row: Callable[[dict], list],
+    order: int = 100,
+) -> None:
+    """Called by higher apps in `ready()`: their part of the GDPR download (accounts imports
+    none of them; the same registered-lookup pattern as `register_coach_lookup`)."""
+    _personal_data_sections[key] = PersonalDataSection(key, collect, csv_row, order)
+
+
+def personal_data_sections() -> list[PersonalDataSection]:
+    """The registered sections in the order the download lists them."""
+    return sorted(_personal_data_sections.values(), key=lambda s: (s.order, s.key))
+
+
 def personal_data(user: User) -> dict:
     """Everything the platform stores about a learner's own training (GDPR access)."""
-    from champions.models import ActionItem
-    from curriculum.models import CourseEnrolment, LessonCompletion, ReflectionAnswer
-    from quizzes.models import Attempt
-
-    def iso(value):
-        return value.isoformat() if value else None
-
-    return {
+    data: dict = {
         "user": {
             "email": user.email,
             "first_name": user.first_name,
             "last_name": user.last_name,
             "preferred_language": user.preferred_language,
-        },
-        "courses": [
-            {
-                "course": e.course.title,
-                "started_at": iso(e.started_at),
-                "completed_at": iso(e.completed_at),
-            }
-            for e in CourseEnrolment.objects.filter(user=user).select_related("course")
-        ],
-        "lessons": [
-            {"lesson": c.lesson.title, "completed_at": iso(c.completed_at)}
-            for c in LessonCompletion.objects.filter(user=user).select_related("lesson")
-        ],
-        "quiz_attempts": [
-            {
-                "quiz": a.quiz.title,
-                "started_at": iso(a.started_at),
-                "submitted_at": iso(a.submitted_at),
-                "score_percent": float(a.score_percent) if a.score_percent is not None else None,
-                "passed": a.passed,
-            }
-            for a in Attempt.objects.filter(user=user).select_related("quiz")
-        ],
-        "reflections": [
-            {"lesson": r.lesson.title, "text": r.text, "updated_at": iso(r.updated_at)}
-            for r in ReflectionAnswer.objects.filter(user=user).select_related("lesson")
-        ],
-        "action_items": [
-            {"what": i.description, "due_date": iso(i.due_date), "done_at": iso(i.done_at)}
-            for i in ActionItem.objects.filter(owner=user)
-        ],
+        }
     }
+    for section in personal_data_sections():
+        data[section.key] = section.collect(user)
+    return data
 
 
 def personal_data_csv(user: User) -> str:
     """The same data as CSV rows: section, item, date, detail."""
     data = personal_data(user)
-    rows = [
-        *(["course", r["course"], r["started_at"], r["completed_at"]] for r in data["courses"]),
-        *(["lesson", r["lesson"], r["completed_at"], ""] for r in data["lessons"]),
-        *(
-            ["quiz_attempt", r["quiz"], r["started_at"], r["score_percent"]]
-            for r in data["quiz_attempts"]
-        ),
-        *(["reflection", r["lesson"], r["updated_at"], r["text"]] for r in data["reflections"]),
-        *(["action_item", r["what"], r["due_date"], r["done_at"]] for r in data["action_items"]),
-    ]
+    rows = (
+        section.csv_row(row) for section in personal_data_sections() for row in data[section.key]
+    )
     return csv_text(["section", "item", "date", "detail"], rows)

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Locale
 
+from core.forms import id_safe_formfield
 from curriculum.models import CoursePage, LearningPathPage
-from home.forms import id_safe_formfield
 from people.models import Department, Location, StaffRole, Team
 
 from .models import AssignmentRule, TargetKind

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
+from core.pages import default_language_page
 from curriculum.models import CoursePage
-from curriculum.services import original, path_courses
+from curriculum.services import path_courses
 from people.models import EmployeeProfile
 from people.services import department_with_children
 
@@ -86,9 +87,12 @@ def assignments_for_users(user_ids: Iterable[int]) -> dict[int, list]:
 def rule_courses(rule: AssignmentRule) -> list[CoursePage]:
     """The (German) courses a rule assigns."""
     if rule.course_id:
-        return [original(rule.course)]
+        return [default_language_page(rule.course)]
     if rule.learning_path_id:
-        return [original(c) for c in path_courses(original(rule.learning_path))]
+        return [
+            default_language_page(c)
+            for c in path_courses(default_language_page(rule.learning_path))
+        ]
     return []
 
 
@@ -350,7 +354,7 @@ class AssignmentError(ValueError):
 @transaction.atomic
 def assign_course(actor, user, course: CoursePage, due_date: datetime.date) -> Assignment:
     """One person must complete one course by a date (HR's API or screen); audited."""
-    course = original(course)
+    course = default_language_page(course)
     if not user.is_active:
         raise AssignmentError(_("This person is deactivated and cannot be assigned training."))
     if not course.live:

@@ -7,7 +7,8 @@ class ChampionsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.permissions import register_coach_lookup
 
-        from . import signals  # noqa: F401
+        from . import personal_data, signals  # noqa: F401
         from .services import coaches
 
         register_coach_lookup(coaches)
+        personal_data.register()

@@ -6,7 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from home.forms import IdChoiceField, id_safe_formfield
+from core.forms import IdChoiceField, id_safe_formfield
 from people.models import Department, Location
 
 from .models import FOCUS_AREAS, ChampionProfile, CoachingGroup

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from accounts.models import User
 from accounts.permissions import can_observe, is_champion
+from core.pages import default_language_page
 from curriculum.models import CourseEnrolment, LessonCompletion, LessonPage
-from curriculum.services import localized_pages, original
+from curriculum.services import localized_pages
 from people.models import EmployeeProfile
 
 from .models import (
@@ -68,7 +69,7 @@ def checklist_authoring_errors(
         errors.append(_("Two behaviours have the same German text."))
     for row in behaviours:
         for lesson in row.get("lessons") or []:
-            if original(lesson).pk != lesson.pk:
+            if default_language_page(lesson).pk != lesson.pk:
                 errors.append(
                     _(
                         "Link the German lesson “%(lesson)s”; English readers get its "
@@ -393,7 +394,7 @@ def request_observations_after_completion(today: datetime.date | None = None) ->
         is_active=True, trigger_course__isnull=False, request_after_days__isnull=False
     ).select_related("trigger_course")
     for checklist in checklists:
-        course = original(checklist.trigger_course)
+        course = default_language_page(checklist.trigger_course)
         latest = today - datetime.timedelta(days=checklist.request_after_days)
         earliest = latest - datetime.timedelta(days=REQUEST_WINDOW_DAYS)
         enrolments = list(

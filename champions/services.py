@@ -372,7 +372,7 @@ def group_figures(group: CoachingGroup) -> dict:
     return {
         "group_rate": completion_rate(CourseEnrolment.objects.filter(user_id__in=user_ids)),
         "company_rate": company_completion_rate(),
-        # (label, value) bars for `home.charts.bar_chart_svg`
+        # (label, value) bars for `core.charts.bar_chart_svg`
         "trend": [(t["week"].strftime("%d.%m."), round(float(t["score"] or 0))) for t in trend],
         "sessions": [(s["month"].strftime("%m/%Y"), s["count"]) for s in sessions],
     }

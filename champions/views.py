@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import audit
 from accounts.models import User
 from accounts.permissions import champion_required, hr_required, is_hr
+from core.charts import bar_chart_svg
+from core.ids import parse_id
 from core.redirects import safe_next
-from home.charts import bar_chart_svg
 
 from . import services
 from .forms import (
@@ -199,11 +200,8 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
     if request.method == "POST":
         if not is_hr(request.user):
             raise Http404
-        user = User.objects.filter(
-            pk=request.POST.get("user_id")
-            if str(request.POST.get("user_id", "")).isdigit()
-            else None
-        ).first()
+        user_id = parse_id(request.POST.get("user_id"))
+        user = User.objects.filter(pk=user_id).first() if user_id else None
         if user is None:
             messages.error(request, _("Choose a person."))
         else:

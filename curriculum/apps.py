@@ -5,4 +5,6 @@ class CurriculumConfig(AppConfig):
     name = "curriculum"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import personal_data, signals  # noqa: F401
+
+        personal_data.register()

@@ -20,9 +20,7 @@ from django.utils import timezone
 
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import Locale
-
-from home.models import HomePage
+from wagtail.models import Locale, Page
 
 from .models import CourseLevel, CoursePage, CurriculumIndexPage, LearningPathPage, LessonPage
 
@@ -253,11 +251,10 @@ def translate_course(course: CoursePage, data: dict, english: Locale) -> None:
 
 
 @transaction.atomic
-def load(stdout) -> None:
-    """Build the demo curriculum once from `demo_content/`."""
-    german = Locale.get_default()
+def load(stdout, site_root: Page) -> None:
+    """Build the demo curriculum once from `demo_content/` under the site's home page."""
     english = Locale.objects.get(language_code="en")
-    home = HomePage.objects.get(locale=german)
+    home = site_root
     index = CurriculumIndexPage.objects.child_of(home).first()
     if index is None:
         index = CurriculumIndexPage(

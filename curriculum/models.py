@@ -17,6 +17,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.pages import default_language_ids, default_language_page
+
 from .blocks import LessonStreamBlock
 
 
@@ -70,7 +72,7 @@ class LearningPathPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         courses = services.path_courses(self)
-        originals = [services.original(course) for course in courses]
+        originals = [default_language_page(course) for course in courses]
         progress = services.progress_for_users([request.user], originals)
         context["course_cards"] = [
             {"course": course, "progress": progress.get((request.user.pk, orig.pk))}
@@ -170,7 +172,7 @@ class CoursePage(Page):
         context = super().get_context(request, *args, **kwargs)
         lessons = services.course_lessons(self)
         progress = services.course_progress(request.user, self)
-        original_ids = _original_ids(lessons)
+        original_ids = default_language_ids(lessons)
         context.update(
             progress=progress,
             lesson_rows=[
@@ -230,7 +232,7 @@ class LessonPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         course = self.course
-        original = services.original(self)
+        original = default_language_page(self)
         siblings = services.course_lessons(course)
         index = next((i for i, s in enumerate(siblings) if s.pk == self.pk), 0)
         context.update(
@@ -341,21 +343,3 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.learner_name} – {self.course_title}"
-
-
-def _original_ids(pages) -> dict[int, int]:
-    """Map each page id to its default-locale page id, in one query."""
-    from core.locales import default_locale
-
-    default = default_locale()
-    foreign = [p for p in pages if p.locale_id != default.pk]
-    mapping = {p.pk: p.pk for p in pages if p.locale_id == default.pk}
-    if foreign:
-        originals = dict(
-            Page.objects.filter(
-                translation_key__in=[p.translation_key for p in foreign], locale=default
-            ).values_list("translation_key", "pk")
-        )
-        for page in foreign:
-            mapping[page.pk] = originals.get(page.translation_key, page.pk)
-    return mapping

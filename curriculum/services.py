@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
-from core.locales import active_locale, default_locale
+from core.locales import active_locale
+from core.pages import default_language_page
 
 from .events import lesson_opened
 from .models import (
@@ -27,14 +28,6 @@ from .models import (
     LessonCompletion,
     LessonPage,
 )
-
-
-def original(page: Page) -> Page:
-    """The default-locale version of a page (the page itself when it has none)."""
-    default = default_locale()
-    if page.locale_id == default.pk:
-        return page
-    return page.get_translation_or_none(default) or page
 
 
 def localized_pages(pages) -> dict[int, Page]:
@@ -67,7 +60,7 @@ def path_courses(path: LearningPathPage) -> list[CoursePage]:
 
 def enrol(user, course: CoursePage) -> CourseEnrolment:
     """Start a course (idempotent)."""
-    course = original(course)
+    course = default_language_page(course)
     enrolment, _created = CourseEnrolment.objects.get_or_create(user=user, course=course)
     return enrolment
 
@@ -82,7 +75,7 @@ class LockReason:
 
 def missing_prerequisites(user, course: CoursePage) -> list[CoursePage]:
     """Prerequisite courses the user has not completed yet."""
-    course = original(course)
+    course = default_language_page(course)
     required = list(course.prerequisites.all())
     if not required:
         return []
@@ -96,7 +89,7 @@ def missing_prerequisites(user, course: CoursePage) -> list[CoursePage]:
 
 def lesson_lock(user, lesson: LessonPage) -> LockReason | None:
     """The reason a lesson is locked for this user, or None when it is open."""
-    lesson = original(lesson)
+    lesson = default_language_page(lesson)
     course = lesson.course
     missing = missing_prerequisites(user, course)
     if missing:
@@ -118,15 +111,15 @@ def lesson_lock(user, lesson: LessonPage) -> LockReason | None:
 def completed_lesson_ids(user, course: CoursePage) -> set[int]:
     """Ids of the course's lessons the user has completed."""
     return set(
-        LessonCompletion.objects.filter(user=user, course=original(course)).values_list(
-            "lesson_id", flat=True
-        )
+        LessonCompletion.objects.filter(
+            user=user, course=default_language_page(course)
+        ).values_list("lesson_id", flat=True)
     )
 
 
 def open_lesson(user, lesson: LessonPage) -> CourseEnrolment:
     """Opening a lesson enrols implicitly and remembers it for "continue"."""
-    lesson = original(lesson)
+    lesson = default_language_page(lesson)
     course = lesson.course
     enrolment = enrol(user, course)
     if enrolment.last_lesson_id != lesson.pk:
@@ -139,7 +132,7 @@ def open_lesson(user, lesson: LessonPage) -> CourseEnrolment:
 @transaction.atomic
 def complete_lesson(user, lesson: LessonPage) -> LessonCompletion:
     """Mark a lesson done (idempotent) and complete the course when everything is done."""
-    lesson = original(lesson)
+    lesson = default_language_page(lesson)
     course = lesson.course
     enrolment = enrol(user, course)
     try:
@@ -157,7 +150,7 @@ def final_exam_passed(user, course: CoursePage) -> bool:
     """True when the course has no final exam or the user passed it (in any language)."""
     from quizzes.models import Attempt, Quiz
 
-    course = original(course)
+    course = default_language_page(course)
     if not course.final_exam_id:
         return True
     exam_versions = Quiz.objects.filter(translation_key=course.final_exam.translation_key)
@@ -171,7 +164,7 @@ def check_course_completion(
     """Complete the course (and issue its certificate) when all lessons and the exam are done.
 
     `enrolment` is the user's enrolment in the course when the caller already holds it."""
-    course = original(course)
+    course = default_language_page(course)
     if enrolment is None or enrolment.course_id != course.pk or enrolment.user_id != user.pk:
         enrolment = enrol(user, course)
     if enrolment.completed_at:
@@ -189,7 +182,7 @@ def check_course_completion(
 
 def issue_certificate(user, course: CoursePage) -> Certificate:
     """The user's certificate for a completed course (created once)."""
-    course = original(course)
+    course = default_language_page(course)
     existing = Certificate.objects.filter(user=user, course=course).first()
     if existing:
         return existing
@@ -228,7 +221,7 @@ class CourseProgress:
 
 def course_progress(user, course: CoursePage) -> CourseProgress:
     """Progress of one user in one course, with the lesson to continue with."""
-    course = original(course)
+    course = default_language_page(course)
     lessons = course_lessons(course)
     enrolment = CourseEnrolment.objects.filter(user=user, course=course).first()
     done = completed_lesson_ids(user, course) if enrolment else set()
@@ -259,7 +252,7 @@ def _progress(course, lessons, enrolment, done) -> CourseProgress:
 
 def progress_for_users(users, courses) -> dict[tuple[int, int], dict]:
     """Bulk progress for reports and dashboards: {(user_id, course_id): {...}} in 4 queries."""
-    courses = [original(c) for c in courses]
+    courses = [default_language_page(c) for c in courses]
     course_ids = [c.pk for c in courses]
     user_ids = [getattr(u, "pk", u) for u in users]
     totals: dict[int, int] = defaultdict(int)

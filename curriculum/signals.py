@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
+from core.ids import parse_id
 from journeys.signals import journey_map_completed
 from quizzes.signals import attempt_submitted
 
@@ -17,14 +18,15 @@ def complete_on_passed_quiz(sender, attempt, **kwargs) -> None:
     if not attempt.passed or ":" not in attempt.context_key:
         return
     kind, _sep, raw_id = attempt.context_key.partition(":")
-    if not raw_id.isdigit():
+    page_id = parse_id(raw_id)
+    if page_id is None:
         return
     if kind == "lesson":
-        lesson = LessonPage.objects.filter(pk=int(raw_id)).first()
+        lesson = LessonPage.objects.filter(pk=page_id).first()
         if lesson is not None:
             services.complete_lesson(attempt.user, lesson)
     elif kind == "course":
-        course = CoursePage.objects.filter(pk=int(raw_id)).first()
+        course = CoursePage.objects.filter(pk=page_id).first()
         if course is not None:
             services.check_course_completion(attempt.user, course)
 

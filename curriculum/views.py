@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale, Page
 
 from core.mail import site_url
+from core.pages import default_language_page
 
 from . import services
 from .certificates import certificate_pdf
@@ -72,7 +73,7 @@ def save_reflection(request: HttpRequest, lesson_id: int, block_id: str) -> Http
     if not form.is_valid():
         return HttpResponseBadRequest(" ".join(form.errors["text"]))
     text = form.cleaned_data["text"]
-    original = services.original(lesson)
+    original = default_language_page(lesson)
     if text:
         ReflectionAnswer.objects.update_or_create(
             user=request.user, lesson=original, block_id=block_id, defaults={"text": text}

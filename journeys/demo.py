@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from wagtail.models import Locale
+from wagtail.models import Page
 
 from accounts.models import User
-from curriculum.models import LessonPage
 
 from . import services
 from .models import JourneyMap, Touchpoint
@@ -40,11 +39,10 @@ DEMO_MAPS = {
 
 
 @transaction.atomic
-def load(stdout) -> None:
-    """Shared maps for three members of Chris's group and an unfinished map for Lea (once)."""
-    lesson = LessonPage.objects.filter(
-        slug="journey-kartieren", locale=Locale.get_default()
-    ).first()
+def load(stdout, lesson: Page | None) -> None:
+    """Shared maps for three members of Chris's group and an unfinished map for Lea (once).
+
+    `lesson` is the demo lesson that embeds the exercise (`load_demo` finds it)."""
     if lesson is None or JourneyMap.objects.exists():
         return
     block_id = next((b.id for b in lesson.body if b.block_type == "journey_map"), None)

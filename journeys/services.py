@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from wagtail.models import Locale, Page
+from wagtail.models import Page
+
+from core.pages import default_language_page
 
 from .blocks import DEFAULT_CHANNELS, DEFAULT_PHASES
 from .models import JourneyMap, Touchpoint
@@ -32,12 +34,6 @@ class Exercise:
     min_touchpoints: int
 
 
-def original_page(page: Page) -> Page:
-    """The default-locale version of a page (maps are keyed on it so languages share one map)."""
-    default = Locale.get_default()
-    return page if page.locale_id == default.pk else (page.get_translation_or_none(default) or page)
-
-
 def find_exercise(lesson_id: int, block_id: str) -> Exercise | None:
     """The journey-map block `block_id` of a live lesson, or None."""
     page = Page.objects.live().filter(pk=lesson_id).first()
@@ -48,7 +44,7 @@ def find_exercise(lesson_id: int, block_id: str) -> Exercise | None:
         if block.block_type == "journey_map" and block.id == block_id:
             value = block.value
             return Exercise(
-                lesson=original_page(page),
+                lesson=default_language_page(page),
                 block_id=block_id,
                 scenario=str(value.get("scenario") or ""),
                 phases=list(value.get("phases") or DEFAULT_PHASES),

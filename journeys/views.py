@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can_view_insights, can_view_journey_map, is_hr, role_required
+from core.ids import is_valid_id, parse_id
 from core.redirects import safe_next
-from home.forms import is_valid_id
 from people.models import Department
 from people.services import department_with_children
 
@@ -188,11 +188,8 @@ def insights(request: HttpRequest) -> HttpResponse:
         departments = Department.objects.all()
     else:
         departments = Department.objects.filter(employees__manager=request.user).distinct()
-    selected = (
-        departments.filter(pk=request.GET.get("department")).first()
-        if str(request.GET.get("department", "")).isdigit()
-        else None
-    )
+    department_id = parse_id(request.GET.get("department"))
+    selected = departments.filter(pk=department_id).first() if department_id else None
     if selected is not None:
         ids = department_with_children(selected)
     else:

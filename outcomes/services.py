@@ -18,8 +18,8 @@ from django.utils import timezone
 from accounts.permissions import is_hr
 from assignments.models import Assignment
 from assignments.services import with_progress
+from core.pages import default_language_page
 from curriculum.models import CourseEnrolment, CoursePage
-from curriculum.services import original
 from people.models import Department, EmployeeProfile, Location
 
 from .models import CourseFeedback, FeedbackReceipt, FigureUpload, Metric, MetricValue
@@ -60,7 +60,7 @@ class FeedbackAlreadyGiven(Exception):
 
 def feedback_due(user, course: CoursePage) -> bool:
     """Ask once per completed course: finished, and neither answered nor declined yet."""
-    course = original(course)
+    course = default_language_page(course)
     return (
         CourseEnrolment.objects.filter(
             user=user, course=course, completed_at__isnull=False
@@ -81,7 +81,7 @@ def record_feedback(
     language: str,
 ) -> CourseFeedback:
     """Store an anonymous answer and remember only *that* the person answered."""
-    course = original(course)
+    course = default_language_page(course)
     _receipt(user, course, answered=True)
     return CourseFeedback.objects.create(
         course=course,
@@ -96,7 +96,7 @@ def record_feedback(
 
 def decline_feedback(user, course: CoursePage) -> None:
     """The person does not want to answer: don't ask again."""
-    _receipt(user, original(course), answered=False)
+    _receipt(user, default_language_page(course), answered=False)
 
 
 def _receipt(user, course: CoursePage, answered: bool) -> None:
@@ -214,7 +214,7 @@ def feedback_overview() -> list[FeedbackSummary]:
 def feedback_summary(course: CoursePage, months: int = 12) -> FeedbackSummary:
     """Response rate, average rating, course NPS, themes per language and the monthly trend;
     everything stays hidden while fewer people than the minimum group size answered."""
-    course = original(course)
+    course = default_language_page(course)
     completions = CourseEnrolment.objects.filter(course=course, completed_at__isnull=False).count()
     answers = list(
         CourseFeedback.objects.filter(course=course).values(

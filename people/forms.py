@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from home.forms import IdChoiceField, id_safe_formfield
+from core.forms import IdChoiceField, id_safe_formfield
 
 from .importing import MAX_IMPORT_BYTES
 from .models import Department, InvitationTiming, Location, StaffRole, Team

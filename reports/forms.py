@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Locale
 
+from core.forms import IdChoiceField
 from curriculum.models import CoursePage
-from home.forms import IdChoiceField
 from people.models import Department, Location, StaffRole, Team
 
 from .services import ReportFilters

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import hr_required
 from assignments.services import STATUS_LABELS, status_of
+from core.charts import bar_chart_svg
 from core.exports import csv_response, xlsx_response
-from home.charts import bar_chart_svg
 
 from . import services
 from .forms import ReportFilterForm

@@ -239,6 +239,18 @@ def test_personal_data_download_contains_only_my_data(client_as, learner, other_
     assert client_as(learner).get("/account/data.exe").status_code == 404
 
 
+def test_personal_data_sections_are_registered_by_the_apps_that_store_them():
+    from accounts.services import personal_data_sections
+
+    assert [section.key for section in personal_data_sections()] == [
+        "courses",
+        "lessons",
+        "quiz_attempts",
+        "reflections",
+        "action_items",
+    ]
+
+
 @pytest.mark.django_db
 def test_account_page_sets_the_preferred_language(client_as, learner, home_page):
     client = client_as(learner)

@@ -700,3 +700,14 @@ def test_person_picture_for_a_manager_shows_only_their_own_observations(
     assert response.status_code == 200 and response.context["pictures"] == []
     response = client_as(learner).get(reverse("champions:person_skills", args=[learner.pk]))
     assert len(response.context["pictures"]) == 1
+
+
+@pytest.mark.django_db
+def test_dashboard_links_each_member_to_a_preselected_observation(
+    client_as, checklist, group, champion, learner
+):
+    client = client_as(champion)
+    start = reverse("champions:observe_start") + f"?person={learner.pk}"
+    assert start in client.get(reverse("champions:dashboard")).content.decode()
+    form = client.get(start).context["form"]
+    assert str(form["person"].value()) == str(learner.pk)

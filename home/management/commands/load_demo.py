@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import import_module
 
 from modelsearch import index
 from modelsearch.signal_handlers import post_save_signal_handler
@@ -15,23 +14,24 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db.models.signals import post_save
 
+from wagtail.models import Locale
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from accounts import demo as accounts_demo
 from accounts.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS
+from assignments import demo as assignments_demo
+from champions import demo as champions_demo
+from champions import observation_demo
+from curriculum import demo as curriculum_demo
+from curriculum.models import LessonPage
+from home import demo as home_demo
+from journeys import demo as journeys_demo
+from outcomes import demo as outcomes_demo
+from people import demo as people_demo
+from quizzes import demo as quizzes_demo
 
-# Order matters: each loader may use what the ones before it created.
-DEMO_LOADERS = [
-    "home.demo",
-    "accounts.demo",
-    "people.demo",
-    "curriculum.demo",
-    "quizzes.demo",
-    "assignments.demo",
-    "champions.demo",
-    "champions.observation_demo",
-    "journeys.demo",
-    "outcomes.demo",
-]
+# The lesson of the demo curriculum that embeds the journey-mapping exercise.
+JOURNEY_LESSON_SLUG = "journey-kartieren"
 
 
 class Command(BaseCommand):
@@ -43,13 +43,30 @@ class Command(BaseCommand):
     def handle(self, *args, quiet: bool = False, **options):
         out = _Silent() if quiet else self.stdout
         with indexing_once_at_the_end():
-            for module_name in DEMO_LOADERS:
-                module = import_module(module_name)
-                if hasattr(module, "load"):
-                    module.load(out)
+            load_everything(out)
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Demo content ready."))
             self.stdout.write(login_summary())
+
+
+def load_everything(out) -> None:
+    """Run each app's demo loader in order, handing each what it needs from the others.
+
+    The wiring across apps lives here, in the top layer: a lower app's loader never imports a
+    higher app (the curriculum gets the site's home page, the journeys their lesson)."""
+    home = home_demo.load(out)
+    accounts_demo.load(out)
+    people_demo.load(out)
+    curriculum_demo.load(out, site_root=home)
+    quizzes_demo.load(out)
+    assignments_demo.load(out)
+    champions_demo.load(out)
+    observation_demo.load(out)
+    journey_lesson = LessonPage.objects.filter(
+        slug=JOURNEY_LESSON_SLUG, locale=Locale.get_default()
+    ).first()
+    journeys_demo.load(out, lesson=journey_lesson)
+    outcomes_demo.load(out)
 
 
 @contextmanager

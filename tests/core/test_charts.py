@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
-from home.charts import bar_chart_svg
+from core.charts import bar_chart_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

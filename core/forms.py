@@ -1,4 +1,4 @@
-"""Form fields shared by the apps' forms."""
+"""Form fields shared by the apps' forms: relations that refuse out-of-range ids."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-# Primary keys are 64-bit integers; a larger number in a request must not reach the database,
-# where SQLite raises OverflowError and PostgreSQL a DataError instead of "no such object".
-MAX_ID = 2**63 - 1
+from .ids import MAX_ID
 
 
 def _out_of_range(value: Any) -> bool:
@@ -18,11 +16,6 @@ def _out_of_range(value: Any) -> bool:
         return abs(int(str(value).strip())) > MAX_ID
     except ValueError:
         return False  # not a number: the field reports it as an invalid choice itself
-
-
-def is_valid_id(value: str) -> bool:
-    """Whether a raw request value can be a primary key (digits within the 64-bit range)."""
-    return value.isdigit() and int(value) <= MAX_ID
 
 
 class IdChoiceField(forms.ModelChoiceField):
