@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from core.redirects import with_query
+
+from . import mfa
 from .permissions import has_role
 
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/language/", "/i18n/")
@@ -60,25 +64,35 @@ def _is_wagtail_page_path(path: str) -> bool:
 
 
 class RequireMFAMiddleware:
-    """Users in MFA_REQUIRED_ROLES must activate two-factor authentication before anything else."""
+    """Two-factor authentication means "this session completed the second factor".
+
+    Users in MFA_REQUIRED_ROLES must set up an authenticator, and every logged-in user who has
+    one must have passed it in this session (allauth records the methods a session used). A
+    session that skipped it (any log-in path that is not allauth's) is sent to allauth's MFA
+    check before anything else."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        roles = settings.MFA_REQUIRED_ROLES
         if (
-            roles
-            and user is not None
+            user is not None
             and user.is_authenticated
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-            and has_role(user, *roles)
+            and not mfa.session_passed_second_factor(request)
         ):
-            from allauth.mfa.models import Authenticator
-
-            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-                return redirect("mfa_activate_totp")
+            required = bool(settings.MFA_REQUIRED_ROLES) and has_role(
+                user, *settings.MFA_REQUIRED_ROLES
+            )
+            if required or request.session.get(mfa.SECOND_FACTOR_PENDING):
+                if mfa.has_second_factor(user):
+                    return redirect(
+                        with_query(reverse("mfa_reauthenticate"), next=request.get_full_path())
+                    )
+                if required:
+                    return redirect("mfa_activate_totp")
+                request.session.pop(mfa.SECOND_FACTOR_PENDING, None)
         return self.get_response(request)
 
 

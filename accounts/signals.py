@@ -1,13 +1,14 @@
-"""Audit role changes; mark invited sign-ups as verified."""
+"""Audit role changes; mark invited sign-ups as verified; track the second factor."""
 
 from __future__ import annotations
 
 from allauth.account.signals import user_logged_in, user_signed_up
 
+from django.contrib.auth import signals as auth_signals
 from django.db.models.signals import m2m_changed, post_migrate
 from django.dispatch import receiver
 
-from . import audit
+from . import audit, mfa
 from .models import Invitation, User
 
 
@@ -58,3 +59,12 @@ def remember_sso_provider(sender, request, user, sociallogin=None, **kwargs) -> 
         from . import sso
 
         sso.remember_provider(request, sociallogin.account.provider)
+
+
+@receiver(auth_signals.user_logged_in)
+def note_skipped_second_factor(sender, request, user, **kwargs) -> None:
+    """A log-in that did not pass the user's second factor leaves the session pending MFA."""
+    if request is None or not hasattr(request, "session"):
+        return
+    if not mfa.session_passed_second_factor(request) and mfa.has_second_factor(user):
+        request.session[mfa.SECOND_FACTOR_PENDING] = True

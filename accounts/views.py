@@ -9,11 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import audit, services
+from core.redirects import safe_next, with_query
+
+from . import audit, mfa, services
 from .adapters import SESSION_KEY
 from .forms import AccountForm, InvitationForm
 from .models import AuditEntry
@@ -75,6 +78,29 @@ def invite(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/invite.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@require_http_methods(["GET", "POST"])
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Wagtail's own log-in form would skip the second factor and the log-in rate limits, so
+    /admin/login/ (GET and POST alike) sends everyone to allauth's log-in, keeping a safe `next`."""
+    return redirect(
+        with_query(reverse("account_login"), next=safe_next(request, reverse("wagtailadmin_home")))
+    )
+
+
+def activate_totp(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """allauth's authenticator set-up. Setting it up takes a valid code, so the session that did
+    it has passed the second factor (else it would be asked for a code straight away)."""
+    from allauth.mfa.totp.views import activate_totp as allauth_activate_totp
+
+    had_one = request.user.is_authenticated and mfa.has_second_factor(request.user)
+    response = allauth_activate_totp(request, *args, **kwargs)
+    if request.method == "POST" and response.status_code == 302 and not had_one:
+        authenticator = mfa.second_factor_of(request.user)
+        if authenticator is not None:
+            mfa.record_second_factor(request, authenticator)
+    return response
 
 
 @require_GET

@@ -159,6 +159,13 @@ class ScimIdentity(models.Model):
     )
     scim_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     external_id = models.CharField(max_length=200, blank=True, db_index=True)
+    user_name = models.CharField(
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text="The IdP's userName when not the e-mail.",
+    )
+    attributes = models.JSONField(default=dict, blank=True)  # what the IdP sent, returned as is
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -175,6 +182,7 @@ class ScimGroup(models.Model):
     )
     scim_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     external_id = models.CharField(max_length=200, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from django.urls import include, path
 
-from . import screens, views
+from . import scim, screens, views
 
 app_name = "api"
 
@@ -26,6 +26,24 @@ urlpatterns = [
     path("api/v1/schema/", screens.SchemaView.as_view(), name="schema"),
     path("api/v1/docs/", screens.docs, name="docs"),
     path("api/v1/", include(router.urls)),
+    path(
+        "scim/v2/ServiceProviderConfig",
+        scim.ServiceProviderConfigView.as_view(),
+        name="scim_config",
+    ),
+    path("scim/v2/ResourceTypes", scim.ResourceTypesView.as_view(), name="scim_resource_types"),
+    path(
+        "scim/v2/ResourceTypes/<str:type_id>",
+        scim.ResourceTypesView.as_view(),
+        name="scim_resource_type",
+    ),
+    path("scim/v2/Schemas", scim.SchemasView.as_view(), name="scim_schemas"),
+    path("scim/v2/Schemas/<str:schema_id>", scim.SchemasView.as_view(), name="scim_schema"),
+    path("scim/v2/Users", scim.UsersView.as_view(), name="scim_users"),
+    path("scim/v2/Users/<str:user_id>", scim.UserView.as_view(), name="scim_user"),
+    path("scim/v2/Groups", scim.GroupsView.as_view(), name="scim_groups"),
+    path("scim/v2/Groups/<str:group_id>", scim.GroupView.as_view(), name="scim_group"),
+    path("scim/v2/<path:rest>", scim.UnknownView.as_view()),
     path("integrations/tokens/", screens.tokens, name="tokens"),
     path("integrations/tokens/<int:token_id>/revoke/", screens.revoke, name="revoke_token"),
     path("integrations/webhooks/", screens.webhooks, name="webhooks"),

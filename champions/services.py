@@ -37,6 +37,9 @@ from .models import (
 )
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# A few kilobytes of PNG can claim 12000 x 12000 pixels and take gigabytes to decode: the
+# dimensions in the header are checked before any pixel is decoded.
+MAX_PHOTO_PIXELS = 40_000_000
 THUMBNAIL_SIZES = (256, 96)
 ALLOWED_TRANSITIONS = {
     ChampionStatus.NOMINATED: {ChampionStatus.IN_TRAINING, ChampionStatus.RETIRED},
@@ -55,17 +58,26 @@ def square_thumbnails(upload) -> tuple[ContentFile, ContentFile]:
     """Validate an uploaded photo by its content and return square 256 px and 96 px JPEGs."""
     if upload.size > MAX_PHOTO_BYTES:
         raise ValidationError(_("The photo is larger than 5 MB."))
+    too_large = ValidationError(
+        _("The photo has too many pixels; at most %(megapixels)s megapixels, please.")
+        % {"megapixels": MAX_PHOTO_PIXELS // 1_000_000}
+    )
     try:
         upload.seek(0)
-        image = Image.open(upload)
+        image = Image.open(upload)  # reads the header only
+        if image.width * image.height > MAX_PHOTO_PIXELS:
+            raise too_large
         image.verify()
         upload.seek(0)
         image = Image.open(upload)
+        if image.format not in {"JPEG", "PNG", "WEBP"}:
+            raise ValidationError(_("This file is not an image (JPEG, PNG or WebP)."))
+        image.draft("RGB", (1024, 1024))  # JPEG: decode at a reduced scale, enough for 256 px
         image.load()
+    except Image.DecompressionBombError as error:
+        raise too_large from error
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise ValidationError(_("This file is not an image (JPEG, PNG or WebP).")) from error
-    if image.format not in {"JPEG", "PNG", "WEBP"}:
-        raise ValidationError(_("This file is not an image (JPEG, PNG or WebP)."))
     side = min(image.size)
     left, top = (image.width - side) // 2, (image.height - side) // 2
     square = image.convert("RGB").crop((left, top, left + side, top + side))

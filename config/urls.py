@@ -9,11 +9,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as accounts_views
 from home.views import switch_language
 
 urlpatterns = [
+    # Every log-in goes through allauth (second factor, rate limits); Wagtail's form is not served.
+    path("admin/login/", accounts_views.admin_login, name="admin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/2fa/totp/activate/", accounts_views.activate_totp),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("language/", switch_language, name="switch_language"),

@@ -369,7 +369,7 @@ def _demo_staff_progress(basics: CoursePage, journey: CoursePage) -> None:
             )
             LessonCompletion.objects.filter(user=user).update(completed_at=finished)
             Certificate.objects.filter(user=user).update(issued_at=finished)
-        if step in (0, 3):
+        if step in (0, 1):  # the journey course needs the basics first
             services.complete_lesson(user, services.course_lessons(journey)[0])
 
 

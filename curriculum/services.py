@@ -129,10 +129,27 @@ def open_lesson(user, lesson: LessonPage) -> CourseEnrolment:
     return enrolment
 
 
+class LessonLocked(Exception):
+    """The lesson cannot be completed yet; the message (and `lock.todo`) say what comes first."""
+
+    def __init__(self, lock: LockReason) -> None:
+        super().__init__(lock.message)
+        self.lock = lock
+
+
 @transaction.atomic
 def complete_lesson(user, lesson: LessonPage) -> LessonCompletion:
-    """Mark a lesson done (idempotent) and complete the course when everything is done."""
+    """Mark a lesson done (idempotent) and complete the course when everything is done.
+
+    Every caller (the "done" button, a passed quiz, a finished journey map) goes through the
+    lesson's lock: prerequisites and lesson order hold, or LessonLocked is raised."""
     lesson = default_language_page(lesson)
+    existing = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
+    if existing is not None:
+        return existing
+    lock = lesson_lock(user, lesson)
+    if lock is not None:
+        raise LessonLocked(lock)
     course = lesson.course
     enrolment = enrol(user, course)
     try:
@@ -144,6 +161,31 @@ def complete_lesson(user, lesson: LessonPage) -> LessonCompletion:
         completion = LessonCompletion.objects.get(user=user, lesson=lesson)
     check_course_completion(user, course, enrolment=enrolment)
     return completion
+
+
+def lesson_embeds_quiz(lesson: LessonPage, quiz) -> bool:
+    """True when the lesson (in any language) has a knowledge-check block with this quiz."""
+    lesson = default_language_page(lesson)
+    versions = [
+        lesson,
+        *Page.objects.filter(translation_key=lesson.translation_key)
+        .exclude(pk=lesson.pk)
+        .type(LessonPage)
+        .specific(),
+    ]
+    return any(
+        block.block_type == "quiz"
+        and block.value["quiz"] is not None
+        and block.value["quiz"].translation_key == quiz.translation_key
+        for version in versions
+        for block in version.specific.body
+    )
+
+
+def is_final_exam_of(course: CoursePage, quiz) -> bool:
+    """True when the quiz (in any language) is the course's final exam."""
+    course = default_language_page(course)
+    return bool(course.final_exam_id) and course.final_exam.translation_key == quiz.translation_key
 
 
 def final_exam_passed(user, course: CoursePage) -> bool:

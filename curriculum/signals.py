@@ -14,7 +14,10 @@ from .models import CoursePage, LessonPage
 
 @receiver(attempt_submitted)
 def complete_on_passed_quiz(sender, attempt, **kwargs) -> None:
-    """`lesson:<id>` completes the lesson; `course:<id>` re-checks course completion."""
+    """`lesson:<id>` completes the lesson; `course:<id>` re-checks course completion.
+
+    Only when that page really embeds this quiz (in any language): the context names a page,
+    the page decides which quiz counts for it."""
     if not attempt.passed or ":" not in attempt.context_key:
         return
     kind, _sep, raw_id = attempt.context_key.partition(":")
@@ -23,17 +26,25 @@ def complete_on_passed_quiz(sender, attempt, **kwargs) -> None:
         return
     if kind == "lesson":
         lesson = LessonPage.objects.filter(pk=page_id).first()
-        if lesson is not None:
-            services.complete_lesson(attempt.user, lesson)
+        if lesson is not None and services.lesson_embeds_quiz(lesson, attempt.quiz):
+            _complete_if_open(attempt.user, lesson)
     elif kind == "course":
         course = CoursePage.objects.filter(pk=page_id).first()
-        if course is not None:
+        if course is not None and services.is_final_exam_of(course, attempt.quiz):
             services.check_course_completion(attempt.user, course)
 
 
 @receiver(journey_map_completed)
 def complete_on_finished_journey_map(sender, journey_map, user, lesson_page_id, **kwargs) -> None:
-    """A completed journey-map exercise completes its lesson."""
+    """A completed journey-map exercise completes its lesson (if the lesson is open)."""
     lesson = LessonPage.objects.filter(pk=lesson_page_id).first()
     if lesson is not None:
+        _complete_if_open(user, lesson)
+
+
+def _complete_if_open(user, lesson: LessonPage) -> None:
+    """A locked lesson stays incomplete; the quiz attempt or the map is kept all the same."""
+    try:
         services.complete_lesson(user, lesson)
+    except services.LessonLocked:
+        pass

@@ -47,11 +47,11 @@ def start_course(request: HttpRequest, course_id: int) -> HttpResponse:
 def mark_lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
     """Complete a lesson (only when it is not locked) and move on."""
     lesson = _live_page(LessonPage, lesson_id)
-    lock = services.lesson_lock(request.user, lesson)
-    if lock is not None:
-        messages.error(request, lock.message)
+    try:
+        services.complete_lesson(request.user, lesson)
+    except services.LessonLocked as locked:
+        messages.error(request, str(locked))
         return redirect(lesson.course.url)
-    services.complete_lesson(request.user, lesson)
     course = lesson.course
     progress = services.course_progress(request.user, course)
     if progress.completed_at:

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,8 +29,8 @@ class QuizRuleError(Exception):
 
 
 def attempts_used(user, quiz: Quiz) -> int:
-    """Attempts the user has started on this quiz."""
-    return Attempt.objects.filter(user=user, quiz=quiz).count()
+    """Attempts the user has started on this quiz in any language (3 allowed means 3 in all)."""
+    return Attempt.objects.filter(user=user, quiz__translation_key=quiz.translation_key).count()
 
 
 def attempts_left(user, quiz: Quiz, used: int | None = None) -> int | None:
@@ -48,13 +50,50 @@ def open_attempt(user, quiz: Quiz) -> Attempt | None:
     return attempt
 
 
+CONTEXT_SALT = "quizzes.attempt-context"
+
+
+def sign_context(quiz: Quiz, context_key: str) -> str:
+    """A tamper-proof token for the context the embedding page gives this quiz (its lesson or
+    course); the learner's browser carries it back when starting the quiz."""
+    if not context_key:
+        return ""
+    return signing.Signer(salt=CONTEXT_SALT).sign(f"{quiz.pk}|{context_key}")
+
+
+def context_from_token(quiz: Quiz, token: str) -> str:
+    """The context a page signed for this quiz; a forged or foreign token is refused."""
+    if not token:
+        return ""
+    try:
+        quiz_id, _sep, context_key = signing.Signer(salt=CONTEXT_SALT).unsign(token).partition("|")
+    except signing.BadSignature:
+        quiz_id, context_key = "", ""
+    if quiz_id != str(quiz.pk) or not context_key:
+        raise QuizRuleError(_("Please start this quiz from the page that contains it."))
+    return context_key
+
+
 def start_attempt(
     user, quiz: Quiz, context_key: str = "", rng: random.Random | None = None
 ) -> Attempt:
-    """Resume the open attempt or start a new one with questions drawn and order frozen."""
+    """Resume the open attempt or start a new one with questions drawn and order frozen.
+
+    `context_key` must come from the server (the embedding page, or `context_from_token`)."""
+    try:
+        return _start_attempt(user, quiz, context_key, rng)
+    except OperationalError as error:  # SQLite: another start holds the database lock
+        raise QuizRuleError(
+            _("The quiz is being started in another window. Please try again in a moment.")
+        ) from error
+
+
+def _start_attempt(user, quiz: Quiz, context_key: str, rng: random.Random | None) -> Attempt:
     with transaction.atomic():
-        # Lock the user's attempts on this quiz so two tabs cannot both start one.
-        list(Attempt.objects.select_for_update().filter(user=user, quiz=quiz).values("pk"))
+        # Serialise this learner's starts on a row that exists before the first attempt (their
+        # user row): locking their attempts locks nothing while there are none, and parallel
+        # starts would all count 0 used.
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
         existing = open_attempt(user, quiz)
         if existing is not None:
             return existing

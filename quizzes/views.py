@@ -55,9 +55,8 @@ def start(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """Start (or resume) an attempt and open it."""
     quiz = get_object_or_404(Quiz, pk=quiz_id)
     try:
-        attempt = services.start_attempt(
-            request.user, quiz, context_key=request.POST.get("context_key", "")
-        )
+        context_key = services.context_from_token(quiz, request.POST.get("context", ""))
+        attempt = services.start_attempt(request.user, quiz, context_key=context_key)
     except services.QuizRuleError as error:
         messages.error(request, str(error))
         return redirect(safe_next(request))

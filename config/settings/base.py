@@ -158,7 +158,16 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.CompanySignupForm"}
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+# Failed log-ins are limited per account (key: the e-mail typed) and, more loosely, per client
+# address: behind a proxy or an office NAT many people share one, and one attacker must not lock
+# everyone out. The client address is taken from the proxy only as far as it is trusted:
+# TRUSTED_PROXY_COUNT proxies append to X-Forwarded-For, or TRUSTED_CLIENT_IP_HEADER (e.g.
+# X-Real-IP) is set by the one proxy in front; with neither, REMOTE_ADDR counts.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("LOGIN_FAILED_RATE_LIMIT", default="30/5m/ip,5/5m/key"),
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None)
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 ALLOWED_SIGNUP_DOMAINS = env.list("ALLOWED_SIGNUP_DOMAINS", default=[])
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -341,10 +350,16 @@ REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=1
 
 # Wagtail -----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = ACADEMY_NAME
+# The admin's log-in is allauth's (second factor, rate limits); Wagtail's own form is not routed
+# (config/urls.py) and its password reset is off in favour of allauth's.
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Pixels are checked before decoding: a small file can claim a huge image (decompression bomb).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "csv", "odt"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False

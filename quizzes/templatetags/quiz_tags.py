@@ -16,17 +16,25 @@ def quiz_status(context, quiz) -> dict:
     user = context["request"].user
     if quiz is None or not user.is_authenticated:
         return {}
-    attempts = list(
-        Attempt.objects.filter(user=user, quiz=quiz).only(
-            "pk", "submitted_at", "score_percent", "passed", "deadline"
+    attempts = list(  # every language version counts towards the attempt limit
+        Attempt.objects.filter(user=user, quiz__translation_key=quiz.translation_key).only(
+            "pk", "quiz_id", "submitted_at", "score_percent", "passed", "deadline"
         )
     )
     submitted = [a for a in attempts if a.submitted_at]
     best = max(submitted, key=lambda a: a.score_percent, default=None)
     return {
-        "open_attempt": next((a for a in attempts if a.submitted_at is None), None),
+        "open_attempt": next(
+            (a for a in attempts if a.submitted_at is None and a.quiz_id == quiz.pk), None
+        ),
         "best": best,
         "passed": any(a.passed for a in submitted),
         "attempts_left": services.attempts_left(user, quiz, used=len(attempts)),
         "question_count": quiz.draw_count or quiz.questions.count(),
     }
+
+
+@register.simple_tag
+def quiz_context_token(quiz, context_key: str) -> str:
+    """The signed context (lesson or course) this page gives the quiz's start form."""
+    return services.sign_context(quiz, context_key) if quiz is not None else ""

@@ -113,6 +113,10 @@ def world(tree, learner, champion, hr_user, editor):
         "figure_upload": {"pk": figure_upload.pk},
         "api_pk": {"pk": 1},
         "api_token": {"token_id": 1},
+        "scim_type": {"type_id": "User"},
+        "scim_schema": {"schema_id": "urn:ietf:params:scim:schemas:core:2.0:User"},
+        "scim_user": {"user_id": "2819c223-7f76-453a-919d-413861904646"},
+        "scim_group": {"group_id": "2819c223-7f76-453a-919d-413861904646"},
         "webhook_endpoint": {"endpoint_id": webhook_endpoint.pk},
     }
     users = {"learner": learner, "champion": champion, "hr": hr_user, "editor": editor}

@@ -5,6 +5,7 @@ is axe clean at 390 px and on the desktop."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import User
 from champions.models import Observation, ObservationChecklist
@@ -38,20 +39,14 @@ def test_champion_observes_on_a_phone_and_colleague_acknowledges(demo_site, new_
     status = champion.locator("#autosave-status")
     first = champion.locator(f"#behaviour-{behaviours[0].pk}")
     first.get_by_text(RATINGS[0], exact=True).click()
-    champion.wait_for_function(
-        "document.getElementById('autosave-status').textContent.includes('gespeichert')"
-    )
+    expect(status).to_contain_text("gespeichert")
     # the connection drops while rating the second behaviour: nothing is lost
     champion.context.set_offline(True)
     champion.locator(f"#behaviour-{behaviours[1].pk}").get_by_text(RATINGS[1], exact=True).click()
-    champion.wait_for_function(
-        "document.getElementById('autosave-status').textContent.includes('Offline')"
-    )
+    expect(status).to_contain_text("Offline")
     champion.context.set_offline(False)
     champion.evaluate("window.dispatchEvent(new Event('online'))")
-    champion.wait_for_function(
-        "document.getElementById('autosave-status').textContent.includes('gespeichert')"
-    )
+    expect(status).to_contain_text("gespeichert")
     champion.reload()
     assert champion.locator(f"#behaviour-{behaviours[1].pk} input[value='2']").is_checked()
     assert status.count() == 1

@@ -298,3 +298,39 @@ def test_ticking_off_an_action_item_never_redirects_off_site(client_as, group, l
         assert response.status_code == 302 and response["Location"] == "/", target
     response = client.post(f"/champions/action-items/{item.pk}/done/", {"next": "/kurse/"})
     assert response["Location"] == "/kurse/"
+
+
+def _bomb(side: int) -> SimpleUploadedFile:
+    """A PNG of a few kilobytes that claims side x side pixels."""
+    buffer = io.BytesIO()
+    Image.new("1", (side, side)).save(buffer, format="PNG", optimize=True)
+    return SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.mark.django_db
+def test_a_decompression_bomb_is_refused_before_decoding(client_as, group, champion):
+    """Regression: a 140 KB 12000x12000 PNG took the worker to 1.4 GB; 20000x20000 was a 500."""
+    import resource
+
+    client = client_as(champion)
+    data = {"bio": "Hallo", "languages": "Deutsch", "capacity": 5, "focus_areas": ["feedback"]}
+    bombs = [_bomb(12000), _bomb(20000)]
+    assert all(bomb.size < 1024 * 1024 for bomb in bombs)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for bomb in bombs:
+        response = client.post("/champions/profile/", {**data, "photo_upload": bomb})
+        assert response.status_code == 400
+        assert "megapixel" in response.content.decode().lower()
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 100, f"peak memory grew by {grown_mb:.0f} MB"
+    assert not ChampionProfile.objects.get(user=champion).photo
+
+
+def test_wagtail_images_refuse_huge_dimensions(settings):
+    from django.core.exceptions import ValidationError
+
+    from wagtail.images.fields import WagtailImageField
+
+    assert settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS == 40_000_000
+    with pytest.raises(ValidationError):
+        WagtailImageField().clean(_bomb(12000))

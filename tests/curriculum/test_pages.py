@@ -108,4 +108,4 @@ def test_lesson_renders_all_block_types(client_as, learner, tree, knowledge_chec
     assert "86 Prozent" in html and "<cite>Quelle</cite>" in html
     assert "Checkliste laden" in html
     assert "Was nehmen Sie mit?" in html
-    assert "Wissenscheck" in html and 'name="context_key"' in html
+    assert "Wissenscheck" in html and 'name="context"' in html

@@ -86,9 +86,16 @@ def test_prerequisite_lock(client_as, learner, tree):
     assert not CourseEnrolment.objects.filter(user=learner, course=advanced).exists()
 
 
+def _embed(lesson, quiz):
+    """Put the quiz into the lesson as a knowledge check (as an editor would)."""
+    lesson.body = [("quiz", {"quiz": quiz})]
+    lesson.save_revision().publish()
+
+
 @pytest.mark.django_db
 def test_passing_the_lesson_quiz_completes_the_lesson(learner, tree, knowledge_check):
     lesson = tree.lessons[0]
+    _embed(lesson, knowledge_check)
     attempt = quiz_services.start_attempt(
         learner, knowledge_check, context_key=f"lesson:{lesson.pk}"
     )
@@ -116,7 +123,8 @@ def test_final_exam_is_required_for_course_completion(client_as, learner, tree, 
     enrolment = CourseEnrolment.objects.get(user=learner, course=tree.course)
     assert enrolment.completed_at is None
     html = client_as(learner).get(tree.course.url).content.decode()
-    assert f'value="course:{tree.course.pk}"' in html  # exam offered once lessons are done
+    token = quiz_services.sign_context(knowledge_check, f"course:{tree.course.pk}")
+    assert f'value="{token}"' in html  # exam offered (with its signed context) once lessons done
     attempt = quiz_services.start_attempt(
         learner, knowledge_check, context_key=f"course:{tree.course.pk}"
     )

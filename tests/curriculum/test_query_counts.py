@@ -55,7 +55,7 @@ def test_lesson_page_with_a_quiz_queries_are_pinned(
     # enrolment, sibling lessons, done?, reflections, the page's translations (language switcher),
     # the quiz, its attempts and its question count; every page: session, user, roles, site.
     response = counted(client, quiz_lesson.url, django_assert_num_queries, 19)
-    assert 'name="context_key"' in response.content.decode()
+    assert 'name="context"' in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -72,8 +72,10 @@ def test_home_page_is_the_only_child_of_root(home_page):
 
 @pytest.mark.django_db
 def test_admin_login_page_renders(client, home_page):
-    response = client.get("/admin/login/")
+    """The admin's log-in is allauth's (with the second factor); /admin/login/ leads there."""
+    response = client.get("/admin/login/", follow=True)
     assert response.status_code == 200
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/")
 
 
 @pytest.mark.django_db
@@ -83,7 +85,7 @@ def test_editor_reaches_wagtail_admin_but_learner_does_not(client, editor, learn
     client.force_login(learner)
     response = client.get("/admin/")
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert "/accounts/login/" in response["Location"]
 
 
 @pytest.mark.django_db

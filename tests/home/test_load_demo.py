@@ -55,7 +55,7 @@ def test_load_demo_creates_role_logins_and_names_them(client):
     assert User.objects.get(email="hr@cx-academy.example").groups.filter(name="HR").exists()
     # the site answers, the admin log-in is there, and the demo lessons are in the search index
     assert client.get("/").status_code == 200
-    assert client.get("/admin/login/").status_code == 200
+    assert client.get("/admin/login/", follow=True).status_code == 200
     client.force_login(learner)
     results = client.get("/search/", {"q": "Beschwerden"}).context["page_obj"]
     assert any(result.slug == "beschwerden-als-chance" for result in results)
