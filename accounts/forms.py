@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .permissions import grantable_roles
 from .roles import ALL_ROLES
 
 
@@ -31,9 +32,15 @@ class InvitationForm(forms.Form):
         label=_("Roles"),
     )
 
+    def __init__(self, *args, inviter=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = grantable_roles(inviter) if inviter is not None else ALL_ROLES
+        self.fields["roles"].choices = [(r, r) for r in ALL_ROLES if r in allowed]
+
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email=email).exclude(password__startswith="!").exists():
+        # "!" starts the unusable password of an invited, not yet signed-up account
+        if User.objects.filter(email=email).exclude(password__startswith="!").exists():  # noqa: S106
             raise forms.ValidationError(_("This person already has an account."))
         return email
 

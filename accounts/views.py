@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.redirects import safe_next, with_query
 
-from . import audit, mfa, services
+from . import mfa, services
 from .adapters import SESSION_KEY
 from .forms import AccountForm, InvitationForm
 from .models import AuditEntry
@@ -64,15 +64,9 @@ def data_download(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
     """HR invites one person by e-mail."""
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST or None, inviter=request.user)
     if request.method == "POST" and form.is_valid():
-        services.invite(form.cleaned_data["email"], request.user, form.cleaned_data["roles"])
-        audit.record(
-            request.user,
-            "accounts.invite",
-            f"Invitation to {form.cleaned_data['email']}",
-            roles=form.cleaned_data["roles"],
-        )
+        services.invite_person(form.cleaned_data["email"], request.user, form.cleaned_data["roles"])
         messages.success(request, _("Invitation sent."))
         return redirect("accounts:invite")
     return render(

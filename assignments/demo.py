@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from wagtail.models import Locale
 
@@ -36,7 +37,7 @@ def load(stdout) -> None:
                 course=journey,
                 target_kind=TargetKind.STAFF_ROLE,
                 staff_role="service",
-                due_date=datetime.date.today() + datetime.timedelta(days=7),
+                due_date=timezone.localdate() + datetime.timedelta(days=7),
             )
         )
     if managers_path and not AssignmentRule.objects.filter(learning_path=managers_path).exists():
@@ -45,6 +46,6 @@ def load(stdout) -> None:
                 learning_path=managers_path,
                 target_kind=TargetKind.STAFF_ROLE,
                 staff_role="management",
-                due_date=datetime.date.today() + datetime.timedelta(days=60),
+                due_date=timezone.localdate() + datetime.timedelta(days=60),
             )
         )

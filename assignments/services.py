@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 
 from django.db import transaction
@@ -64,14 +64,21 @@ def with_progress(assignments: QuerySet) -> QuerySet:
     )
 
 
-def assignments_with_status(assignments: QuerySet, today: datetime.date | None = None) -> list:
-    """Assignments with a `status` attribute, in one query."""
+def with_status(rows: Iterable, today: datetime.date | None = None) -> Iterator:
+    """Yield assignment rows (annotated by `with_progress`) with `status` and `status_label`;
+    a queryset is read in chunks, so a report over many rows stays small in memory."""
     today = today or timezone.localdate()
-    rows = list(with_progress(assignments).select_related("course", "user"))
-    for row in rows:
+    for row in rows.iterator(chunk_size=2000) if isinstance(rows, QuerySet) else rows:
         row.status = status_of(row.due_date, row.started_at is not None, row.completed_at, today)
         row.status_label = STATUS_LABELS[row.status]
-    return rows
+        yield row
+
+
+def assignments_with_status(assignments: QuerySet, today: datetime.date | None = None) -> list:
+    """Assignments with a `status` attribute, in one query."""
+    return list(
+        with_status(list(with_progress(assignments).select_related("course", "user")), today)
+    )
 
 
 def assignments_for_users(user_ids: Iterable[int]) -> dict[int, list]:
@@ -304,6 +311,20 @@ def forecast_for_profiles(profiles: list[EmployeeProfile], today: datetime.date)
                     key = "given_grace" if rule.grace_days else "overdue_at_once"
                     result[key] += 1
     return result
+
+
+@transaction.atomic
+def create_rule(actor, *, people: Iterable = (), **fields) -> tuple[AssignmentRule, int]:
+    """HR's new assignment rule, applied at once and audited, all or nothing; returns the rule
+    and how many assignments it created (future hires get it through `apply_rules_to_employee`)."""
+    creator = actor if getattr(actor, "is_authenticated", False) else None
+    rule = AssignmentRule.objects.create(created_by=creator, **fields)
+    rule.people.set(people)
+    created = apply_rule(rule)
+    audit.record(
+        actor, "assignments.rule_created", f"{rule}: {created} assignments", rule_id=rule.pk
+    )
+    return rule, created
 
 
 def apply_rules_to_employee(profile: EmployeeProfile) -> int:

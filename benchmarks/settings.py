@@ -16,6 +16,8 @@ os.environ["DATABASE_URL"] = os.environ.get(
 )
 os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Production refuses to start without a broker; the benchmarks send no task through it.
+os.environ.setdefault("CELERY_BROKER_URL", os.environ["REDIS_URL"])
 
 from config.settings.production import *  # noqa: E402,F401,F403
 from config.settings.production import STORAGES  # noqa: E402

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import io
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
@@ -199,6 +201,65 @@ def add_member(group: CoachingGroup, user, actor=None) -> Membership:
     return membership
 
 
+@transaction.atomic
+def create_group(actor, **fields) -> CoachingGroup:
+    """HR opens a coaching group (name, champion, co-champion, focus, start date); audited."""
+    group = CoachingGroup.objects.create(**fields)
+    audit.record(actor, "champions.group_created", str(group), group_id=group.pk)
+    return group
+
+
+@dataclass(frozen=True)
+class AgreedActionItem:
+    """An action item agreed in a session, before it is saved."""
+
+    owner_id: int
+    description: str
+    due_date: datetime.date
+
+
+@transaction.atomic
+def log_session(
+    group: CoachingGroup,
+    *,
+    held_on: datetime.date,
+    topic: str,
+    created_by,
+    notes: str = "",
+    attendee_ids: Iterable[int] = (),
+    action_items: Iterable[AgreedActionItem] = (),
+) -> CoachingSession:
+    """A coaching session with who came and the action items agreed, saved all or nothing.
+
+    Only active members of the group can attend or own an action item."""
+    attendee_ids = {int(pk) for pk in attendee_ids}
+    action_items = list(action_items)
+    members = set(active_member_ids(group))
+    if not (attendee_ids | {item.owner_id for item in action_items}) <= members:
+        raise ValidationError(_("Only members of the group can attend or own an action item."))
+    session = CoachingSession.objects.create(
+        group=group, held_on=held_on, topic=topic, notes=notes, created_by=created_by
+    )
+    session.attendees.set(attendee_ids)
+    for item in action_items:
+        ActionItem.objects.create(
+            session=session,
+            owner_id=item.owner_id,
+            description=item.description,
+            due_date=item.due_date,
+        )
+    return session
+
+
+def mark_action_item_done(item: ActionItem) -> bool:
+    """The owner ticks an item off; True when this call did it (the first tick's time stays)."""
+    now = timezone.now()
+    done = ActionItem.objects.filter(pk=item.pk, done_at__isnull=True).update(done_at=now) == 1
+    if done:
+        item.done_at = now
+    return done
+
+
 def unassigned_staff():
     """Active employees who are in no active group and are not champions themselves."""
     return (
@@ -237,6 +298,16 @@ def current_proposal() -> tuple[Proposal, dict]:
         "champions": {c.user_id: c for c in champions},
     }
     return proposal, lookup
+
+
+def proposal_rows(proposal: Proposal, lookup: dict) -> list[tuple[ChampionProfile, list]]:
+    """(champion, [new members]) per champion who gets anyone: what the HR preview shows,
+    resolved here in one pass instead of scanning the lookups per row in the template."""
+    return [
+        (lookup["champions"][champion_id], [lookup["users"][m] for m in member_ids])
+        for champion_id, member_ids in proposal.assignments.items()
+        if member_ids
+    ]
 
 
 @transaction.atomic

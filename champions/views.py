@@ -6,14 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import audit
 from accounts.models import User
 from accounts.permissions import champion_required, hr_required, is_hr
 from core.charts import bar_chart_svg
@@ -29,7 +26,7 @@ from .forms import (
     NominationForm,
     SessionForm,
 )
-from .models import ActionItem, ChampionProfile, ChampionStatus, CoachingGroup, CoachingSession
+from .models import ActionItem, ChampionProfile, ChampionStatus, CoachingGroup
 
 # The dashboard's charts sit in small cards.
 CARD_CHART = {"width": 360, "height": 180, "colour": "#2e7d32"}
@@ -130,7 +127,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             "champions": champions,
             "groups": groups,
             "proposal": proposal,
-            "lookup": lookup,
+            "proposal_rows": services.proposal_rows(proposal, lookup),
             "statuses": ChampionStatus.choices,
             "group_form": GroupForm(),
         },
@@ -164,8 +161,7 @@ def create_group(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please check the group form."))
         return redirect("champions:manage")
-    group = form.save()
-    audit.record(request.user, "champions.group_created", str(group), group_id=group.pk)
+    group = services.create_group(request.user, **form.cleaned_data)
     return redirect("champions:group", group_id=group.pk)
 
 
@@ -234,23 +230,19 @@ def log_session(request: HttpRequest, group_id: int) -> HttpResponse:
         request.POST or None, form_kwargs={"members": members}, prefix="items"
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            session = CoachingSession.objects.create(
-                group=group,
-                held_on=form.cleaned_data["held_on"],
-                topic=form.cleaned_data["topic"],
-                notes=form.cleaned_data["notes"],
-                created_by=request.user,
-            )
-            session.attendees.set([int(pk) for pk in form.cleaned_data["attendees"]])
-            for item in formset.cleaned_data:
-                if item.get("description"):
-                    ActionItem.objects.create(
-                        session=session,
-                        owner_id=int(item["owner"]),
-                        description=item["description"],
-                        due_date=item["due_date"],
-                    )
+        services.log_session(
+            group,
+            held_on=form.cleaned_data["held_on"],
+            topic=form.cleaned_data["topic"],
+            notes=form.cleaned_data["notes"],
+            attendee_ids=[int(pk) for pk in form.cleaned_data["attendees"]],
+            action_items=[
+                services.AgreedActionItem(int(i["owner"]), i["description"], i["due_date"])
+                for i in formset.cleaned_data
+                if i.get("description")
+            ],
+            created_by=request.user,
+        )
         messages.success(request, _("Session saved."))
         return redirect("champions:group", group_id=group.pk)
     status = 400 if request.method == "POST" else 200
@@ -313,8 +305,6 @@ def nudge(request: HttpRequest, user_id: int) -> HttpResponse:
 def complete_action_item(request: HttpRequest, item_id: int) -> HttpResponse:
     """The owner ticks off their action item."""
     item = get_object_or_404(ActionItem, pk=item_id, owner=request.user)
-    if item.done_at is None:
-        item.done_at = timezone.now()
-        item.save(update_fields=["done_at"])
+    services.mark_action_item_done(item)
     messages.success(request, _("Well done!"))
     return redirect(safe_next(request))

@@ -4,7 +4,8 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+# The same default as the web process (wsgi.py, asgi.py): a worker never runs other settings.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("cx_academy")
 app.config_from_object("django.conf:settings", namespace="CELERY")

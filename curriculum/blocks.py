@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
+from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
@@ -33,6 +36,17 @@ class ImageBlock(blocks.StructBlock):
         template = "curriculum/blocks/image_block.html"
         description = _("An image with alt text and caption.")
 
+    def get_preview_value(self):
+        """The picker previews the newest image of the library (none yet: an empty frame)."""
+        image = get_image_model().objects.order_by("-pk").first()
+        return self.to_python(
+            {
+                "image": image.pk if image else None,
+                "alt_text": _("A service employee listens to a customer."),
+                "caption": _("Listening comes before solving."),
+            }
+        )
+
     def clean(self, value):
         value = super().clean(value)
         if not (value.get("alt_text") or "").strip():
@@ -46,13 +60,22 @@ class VideoBlock(blocks.StructBlock):
     """A video from an oEmbed provider; shows a plain link when the embed cannot be fetched."""
 
     video = EmbedBlock(label=_("Video URL"), help_text=_("e.g. a YouTube or Vimeo link."))
-    caption = blocks.CharBlock(required=False, max_length=250, label=_("Caption"))
+    caption = blocks.CharBlock(
+        required=False,
+        max_length=250,
+        label=_("Caption"),
+        help_text=_("What learners should watch for; shown below the video."),
+    )
 
     class Meta:
         icon = "media"
         label = _("Video")
         template = "curriculum/blocks/video_block.html"
         description = _("An embedded video with caption.")
+        preview_value = {
+            "video": "https://www.youtube.com/watch?v=cx-academy",
+            "caption": "Wie klingt ein freundlicher Gesprächseinstieg?",
+        }
 
 
 class CalloutBlock(blocks.StructBlock):
@@ -71,6 +94,11 @@ class CalloutBlock(blocks.StructBlock):
         label = _("Key fact / callout")
         template = "curriculum/blocks/callout_block.html"
         description = _("A highlighted key fact, tip or warning.")
+        preview_value = {
+            "kind": "fact",
+            "title": "86 %",
+            "text": "<p>der Kundinnen und Kunden zahlen mehr für ein besseres Erlebnis.</p>",
+        }
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -84,19 +112,35 @@ class QuoteBlock(blocks.StructBlock):
         label = _("Quote")
         template = "curriculum/blocks/quote_block.html"
         description = _("A quotation with its source.")
+        preview_value = {
+            "quote": "Kunden erinnern sich nicht an Prozesse, sondern an Erlebnisse.",
+            "source": "Service-Leitbild",
+        }
 
 
 class DocumentBlock(blocks.StructBlock):
     """A downloadable document such as a checklist or worksheet."""
 
     document = DocumentChooserBlock(label=_("Document"))
-    title = blocks.CharBlock(required=False, max_length=150, label=_("Link text"))
+    title = blocks.CharBlock(
+        required=False,
+        max_length=150,
+        label=_("Link text"),
+        help_text=_("Leave empty to use the document's title."),
+    )
 
     class Meta:
         icon = "doc-full"
         label = _("Download")
         template = "curriculum/blocks/document_block.html"
         description = _("A downloadable checklist or worksheet.")
+
+    def get_preview_value(self):
+        """The picker previews the newest document of the library."""
+        document = get_document_model().objects.order_by("-pk").first()
+        return self.to_python(
+            {"document": document.pk if document else None, "title": _("Checklist (PDF)")}
+        )
 
 
 class ReflectionBlock(blocks.StructBlock):
@@ -109,18 +153,34 @@ class ReflectionBlock(blocks.StructBlock):
         label = _("Reflection prompt")
         template = "curriculum/blocks/reflection_block.html"
         description = _("Learners write a private answer that only they can see.")
+        # The lesson template posts to the lesson; the picker shows the prompt and a blank answer.
+        preview_template = "curriculum/blocks/previews/reflection_block.html"
+        preview_value = {
+            "prompt": "Wann haben Sie zuletzt ein Kundenproblem beim ersten Kontakt gelöst?"
+        }
 
 
 class QuizBlock(blocks.StructBlock):
     """A knowledge check; passing it completes the lesson."""
 
-    quiz = SnippetChooserBlock("quizzes.Quiz", label=_("Quiz"))
+    quiz = SnippetChooserBlock(
+        "quizzes.Quiz",
+        label=_("Quiz"),
+        help_text=_("Learners who pass it complete the lesson; edit quizzes under Snippets."),
+    )
 
     class Meta:
         icon = "help"
         label = _("Knowledge check")
         template = "curriculum/blocks/quiz_block.html"
         description = _("A quiz inside the lesson; passing it completes the lesson.")
+        # The lesson template starts an attempt; the picker shows what the learner is asked.
+        preview_template = "curriculum/blocks/previews/quiz_block.html"
+
+    def get_preview_value(self):
+        """The picker previews the first quiz of the library."""
+        quiz = apps.get_model("quizzes", "Quiz").objects.order_by("pk").first()
+        return self.to_python({"quiz": quiz.pk if quiz else None})
 
 
 class LessonStreamBlock(blocks.StreamBlock):

@@ -5,6 +5,7 @@ any language and maps it to that original first."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from .models import (
     LearningPathPage,
     LessonCompletion,
     LessonPage,
+    ReflectionAnswer,
 )
 
 
@@ -46,6 +48,12 @@ def localized_pages(pages) -> dict[int, Page]:
         for page in foreign:
             result[page.pk] = translations.get(page.translation_key, page)
     return result
+
+
+def search_terms(text: str) -> str:
+    """The words of a search text, lower-case: quotes, brackets, `*`, `-` or `AND`/`OR`/`NOT`
+    are search-engine syntax (SQLite FTS5 fails on an unbalanced quote), so any text works."""
+    return " ".join(re.findall(r"\w+", text.lower()))[:200]
 
 
 def course_lessons(course: CoursePage) -> list[LessonPage]:
@@ -385,3 +393,23 @@ def _next_lesson_id(lesson_ids: list[int], last_lesson_id: int | None, done: set
     if last_lesson_id in lesson_ids and last_lesson_id not in done:
         return last_lesson_id
     return next((pk for pk in lesson_ids if pk not in done), None)
+
+
+def has_reflection_prompt(lesson: LessonPage, block_id: str) -> bool:
+    """Whether `block_id` names a reflection prompt in the lesson's body."""
+    return any(b.id == block_id and b.block_type == "reflection" for b in lesson.body)
+
+
+def save_reflection(user, lesson: LessonPage, block_id: str, text: str) -> ReflectionAnswer | None:
+    """The learner's private answer to a reflection prompt, kept against the default-language
+    lesson (one answer in either language); an empty text deletes it (returns None)."""
+    if not has_reflection_prompt(lesson, block_id):
+        raise ValueError(f"no reflection prompt {block_id!r} in lesson {lesson.pk}")
+    lesson = default_language_page(lesson)
+    if not text:
+        ReflectionAnswer.objects.filter(user=user, lesson=lesson, block_id=block_id).delete()
+        return None
+    answer, _created = ReflectionAnswer.objects.update_or_create(
+        user=user, lesson=lesson, block_id=block_id, defaults={"text": text}
+    )
+    return answer

@@ -15,12 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale, Page
 
 from core.mail import site_url
-from core.pages import default_language_page
 
 from . import services
 from .certificates import certificate_pdf
 from .forms import ReflectionForm
-from .models import Certificate, CoursePage, LessonPage, ReflectionAnswer
+from .models import Certificate, CoursePage, LessonPage
 
 
 def _live_page(model, page_id: int):
@@ -67,21 +66,13 @@ def mark_lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
 def save_reflection(request: HttpRequest, lesson_id: int, block_id: str) -> HttpResponse:
     """Save the learner's private answer to one reflection prompt of a lesson."""
     lesson = _live_page(LessonPage, lesson_id)
-    if not any(b.id == block_id and b.block_type == "reflection" for b in lesson.body):
+    if not services.has_reflection_prompt(lesson, block_id):
         raise Http404
     form = ReflectionForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(" ".join(form.errors["text"]))
     text = form.cleaned_data["text"]
-    original = default_language_page(lesson)
-    if text:
-        ReflectionAnswer.objects.update_or_create(
-            user=request.user, lesson=original, block_id=block_id, defaults={"text": text}
-        )
-    else:
-        ReflectionAnswer.objects.filter(
-            user=request.user, lesson=original, block_id=block_id
-        ).delete()
+    services.save_reflection(request.user, lesson, block_id, text)
     if request.headers.get("HX-Request"):
         return render(request, "curriculum/includes/reflection_saved.html", {"text": text})
     messages.success(request, _("Your reflection was saved. Only you can see it."))
@@ -121,14 +112,15 @@ def search(request: HttpRequest) -> HttpResponse:
     # Control characters (a NUL byte ends the search backend's query string) are dropped.
     query = "".join(c for c in request.GET.get("q", "") if c.isprintable()).strip()[:200]
     results = Page.objects.none()
-    if query:
+    terms = services.search_terms(query)
+    if terms:
         locale = Locale.objects.filter(language_code=get_language()).first() or Locale.get_default()
         results = (
             Page.objects.live()
             .type(CoursePage, LessonPage)
             .filter(locale=locale)
             .specific()
-            .search(query)
+            .search(terms)
         )
     page_obj = Paginator(results, 10).get_page(request.GET.get("page"))
     return render(request, "curriculum/search.html", {"query": query, "page_obj": page_obj})

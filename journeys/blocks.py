@@ -49,6 +49,15 @@ class JourneyMapExerciseBlock(blocks.StructBlock):
         icon = "site"
         label = _("Journey map exercise")
         template = "journeys/blocks/journey_map_exercise.html"
+        # The lesson template shows the learner's own map; the picker shows the brief.
+        preview_template = "journeys/blocks/journey_map_exercise_preview.html"
+        preview_value = {
+            "scenario": "<p>Eine Kundin meldet einen Wasserschaden und wartet auf Rückruf.</p>",
+            "phases": DEFAULT_PHASES,
+            "suggested_touchpoints": ["Hotline-Warteschleife", "Schadensformular"],
+            "channels": DEFAULT_CHANNELS,
+            "min_touchpoints": 5,
+        }
         description = _(
             "Learners map touchpoints, emotions and friction points of a customer journey."
         )

@@ -6,18 +6,23 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
+from accounts.permissions import can_view_journey_map, is_hr
 from core.pages import default_language_page
+from people.models import Department
+from people.services import department_with_children
 
 from .blocks import DEFAULT_CHANNELS, DEFAULT_PHASES
-from .models import JourneyMap, Touchpoint
+from .models import JourneyMap, MapComment, Touchpoint
 from .signals import journey_map_completed
 
 
@@ -136,12 +141,15 @@ def curve_points(
     ]
 
 
-def emotion_curve_svg(touchpoints: list[Touchpoint], width: int = 640, height: int = 240) -> str:
-    """The emotion curve as accessible SVG; friction points drawn in red, labels escaped."""
+def emotion_curve_svg(
+    touchpoints: list[Touchpoint], width: int = 640, height: int = 240
+) -> SafeString:
+    """The emotion curve as accessible SVG, safe to put in a page as it is: friction points
+    drawn in red, every name and label escaped."""
     rated = [t for t in touchpoints if t.emotion is not None]
     points = curve_points(touchpoints, width, height)
     if not points:
-        return ""
+        return mark_safe("")
     path = " ".join(f"{x},{y}" for x, y in points)
     circles = []
     for (x, y), touchpoint in zip(points, rated, strict=True):
@@ -153,7 +161,7 @@ def emotion_curve_svg(touchpoints: list[Touchpoint], width: int = 640, height: i
             f'<text x="{x}" y="{height - 8}" font-size="10" text-anchor="middle" fill="#333">{escape(touchpoint.name[:14])}</text>'
         )
     description = "; ".join(f"{t.name}: {t.emotion:+d}" for t in rated)
-    return (
+    return mark_safe(  # noqa: S308 (numbers we computed; every text escaped above)
         f'<svg role="img" aria-labelledby="curve-title curve-desc" viewBox="0 0 {width} {height}" width="100%" class="emotion-curve">'
         f'<title id="curve-title">{escape(_("Emotion curve"))}</title><desc id="curve-desc">{escape(description)}</desc>'
         f'<line x1="30" y1="{height / 2}" x2="{width - 30}" y2="{height / 2}" stroke="#bbb" stroke-dasharray="4"></line>'
@@ -238,6 +246,51 @@ def map_pdf(journey_map: JourneyMap, exercise: Exercise | None = None) -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def with_phase_names(touchpoints: list[Touchpoint], exercise: Exercise | None) -> list[Touchpoint]:
+    """Touchpoints with `phase_name` set from the exercise's phases (blank when unknown)."""
+    phases = exercise.phases if exercise else []
+    for touchpoint in touchpoints:
+        touchpoint.phase_name = (
+            phases[touchpoint.phase] if 0 <= touchpoint.phase < len(phases) else ""
+        )
+    return touchpoints
+
+
+def set_shared(journey_map: JourneyMap, shared: bool) -> JourneyMap:
+    """The learner shares their map with their champion, or makes it private again."""
+    journey_map.shared_with_champion = shared
+    journey_map.shared_at = timezone.now() if shared else None
+    journey_map.save(update_fields=["shared_with_champion", "shared_at"])
+    return journey_map
+
+
+def add_comment(journey_map: JourneyMap, author, text: str) -> MapComment:
+    """A comment on a map by someone who may see it (its owner, or their champion once shared)."""
+    if not can_view_journey_map(author, journey_map):
+        raise PermissionDenied
+    return MapComment.objects.create(journey_map=journey_map, author=author, text=text)
+
+
+def insight_departments(user) -> QuerySet[Department]:
+    """The departments whose insights a user may see: every one for HR, for a manager those of
+    their active direct reports (the rule `can_view_insights` asks for)."""
+    if is_hr(user):
+        return Department.objects.all()
+    return Department.objects.filter(employees__manager=user, employees__is_active=True).distinct()
+
+
+def insight_scope(user, department_id: int | None) -> tuple[Department | None, list[int] | None]:
+    """The department chosen (if the user may see it) and the department ids to aggregate:
+    its subtree, else every department the user may see (None: all, for HR)."""
+    departments = insight_departments(user)
+    selected = departments.filter(pk=department_id).first() if department_id else None
+    if selected is not None:
+        return selected, department_with_children(selected)
+    if is_hr(user):
+        return None, None
+    return None, list(departments.values_list("pk", flat=True))
 
 
 def shared_maps_for_members(member_ids) -> list[JourneyMap]:

@@ -6,20 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import can_view_insights, can_view_journey_map, is_hr, role_required
+from accounts.permissions import can_view_insights, can_view_journey_map, role_required
 from core.ids import is_valid_id, parse_id
 from core.redirects import safe_next
-from people.models import Department
-from people.services import department_with_children
 
 from . import services
 from .forms import CommentForm, TouchpointForm
-from .models import JourneyMap, MapComment, Touchpoint
+from .models import JourneyMap, Touchpoint
 
 
 def _exercise_or_404(lesson_id: int, block_id: str) -> services.Exercise:
@@ -114,9 +110,7 @@ def choose_top_three(request: HttpRequest, map_id: int) -> HttpResponse:
 @login_required
 def toggle_share(request: HttpRequest, map_id: int) -> HttpResponse:
     journey_map = get_object_or_404(JourneyMap, pk=map_id, user=request.user)
-    journey_map.shared_with_champion = request.POST.get("share") == "1"
-    journey_map.shared_at = timezone.now() if journey_map.shared_with_champion else None
-    journey_map.save(update_fields=["shared_with_champion", "shared_at"])
+    services.set_shared(journey_map, request.POST.get("share") == "1")
     messages.success(
         request,
         _("Shared with your champion.")
@@ -140,12 +134,10 @@ def map_detail(request: HttpRequest, map_id: int) -> HttpResponse:
     journey_map = _visible_map(request, map_id)
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        MapComment.objects.create(
-            journey_map=journey_map, author=request.user, text=form.cleaned_data["text"]
-        )
+        services.add_comment(journey_map, request.user, form.cleaned_data["text"])
         return redirect("journeys:map", map_id=journey_map.pk)
     exercise = services.find_exercise(journey_map.lesson_id, journey_map.block_id)
-    touchpoints = list(journey_map.touchpoints.all())
+    touchpoints = services.with_phase_names(list(journey_map.touchpoints.all()), exercise)
     return render(
         request,
         "journeys/map_detail.html",
@@ -155,7 +147,7 @@ def map_detail(request: HttpRequest, map_id: int) -> HttpResponse:
             "exercise": exercise,
             "form": form,
             "comments": journey_map.comments.select_related("author"),
-            "curve": mark_safe(services.emotion_curve_svg(touchpoints)),
+            "curve": services.emotion_curve_svg(touchpoints),
         },
         status=400 if form.errors else 200,
     )
@@ -184,21 +176,12 @@ def download(request: HttpRequest, map_id: int, fmt: str) -> HttpResponse:
 @role_required(can_view_insights)
 def insights(request: HttpRequest) -> HttpResponse:
     """Voice of the front line: frequent friction points and low-emotion touchpoints by department."""
-    if is_hr(request.user):
-        departments = Department.objects.all()
-    else:
-        departments = Department.objects.filter(employees__manager=request.user).distinct()
-    department_id = parse_id(request.GET.get("department"))
-    selected = departments.filter(pk=department_id).first() if department_id else None
-    if selected is not None:
-        ids = department_with_children(selected)
-    else:
-        ids = None if is_hr(request.user) else list(departments.values_list("pk", flat=True))
+    selected, ids = services.insight_scope(request.user, parse_id(request.GET.get("department")))
     return render(
         request,
         "journeys/insights.html",
         {
-            "departments": departments,
+            "departments": services.insight_departments(request.user),
             "selected": selected,
             "data": services.department_insights(ids),
         },

@@ -154,6 +154,14 @@ class Question(Orderable):
     def __str__(self) -> str:
         return self.prompt
 
+    def answer_key(self) -> dict:
+        """What scoring needs of this question, as plain data an attempt can keep."""
+        return {
+            "kind": self.kind,
+            "partial_credit": self.partial_credit,
+            "options": self.option_items(),
+        }
+
     def option_items(self) -> list[dict]:
         """Options as plain dicts with a stable id (the block id)."""
         return [
@@ -187,6 +195,10 @@ class Attempt(models.Model):
     option_order = models.JSONField(default=dict)
     answers = models.JSONField(default=dict)
     question_scores = models.JSONField(default=dict)
+    # The quiz as it was when the attempt started: {"pass_mark": 70, "questions": {"<id>":
+    # {"kind", "partial_credit", "options": [{"id", "text", "correct", "feedback"}]}}}. Scoring
+    # reads only this, so editing the quiz later never changes a grade.
+    answer_key = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -5,7 +5,9 @@ Scoring per question is a number from 0 to 1:
 - multiple choice: all-or-nothing (chosen set equals the correct set), or with partial credit
   max(0, (correct options chosen − wrong options chosen) / number of correct options).
 - ordering: all-or-nothing, or with partial credit the share of items in their right position.
-The attempt's score is the mean over its questions in percent; it passes at score ≥ pass mark."""
+The attempt's score is the mean over its questions in percent; it passes at score ≥ pass mark.
+An attempt keeps the answer key and pass mark it started with (`Attempt.answer_key`), so an
+editor's later change to the quiz never re-grades it."""
 
 from __future__ import annotations
 
@@ -99,7 +101,7 @@ def _start_attempt(user, quiz: Quiz, context_key: str, rng: random.Random | None
             return existing
         if attempts_left(user, quiz) == 0:
             raise QuizRuleError(_("You have used all attempts for this quiz."))
-        rng = rng or random.Random()
+        rng = rng or random.Random()  # noqa: S311 (question order, not a secret)
         questions = list(quiz.questions.all())
         if not questions:
             raise QuizRuleError(_("This quiz has no questions yet."))
@@ -116,6 +118,7 @@ def _start_attempt(user, quiz: Quiz, context_key: str, rng: random.Random | None
             option_order[str(question.pk)] = ids
         now = timezone.now()
         return Attempt.objects.create(
+            answer_key=answer_key_of(quiz, questions),
             user=user,
             quiz=quiz,
             context_key=context_key[:64],
@@ -125,6 +128,27 @@ def _start_attempt(user, quiz: Quiz, context_key: str, rng: random.Random | None
             question_ids=[q.pk for q in questions],
             option_order=option_order,
         )
+
+
+def answer_key_of(quiz: Quiz, questions: list[Question]) -> dict:
+    """The pass mark and each question's kind, partial-credit rule and options, frozen."""
+    return {
+        "pass_mark": quiz.pass_mark,
+        "questions": {str(q.pk): q.answer_key() for q in questions},
+    }
+
+
+def attempt_answer_key(attempt: Attempt) -> dict:
+    """The attempt's frozen answer key (attempts from before keys were kept: the quiz now)."""
+    if attempt.answer_key:
+        return attempt.answer_key
+    return answer_key_of(attempt.quiz, attempt_questions(attempt))
+
+
+def attempt_options(attempt: Attempt, question: Question) -> list[dict]:
+    """A question's options as the attempt saw them (text, correctness, feedback)."""
+    key = attempt.answer_key.get("questions", {}).get(str(question.pk))
+    return key["options"] if key else question.option_items()
 
 
 def attempt_questions(attempt: Attempt) -> list[Question]:
@@ -170,32 +194,41 @@ def is_past_deadline(attempt: Attempt, now: datetime | None = None) -> bool:
     return bool(attempt.deadline and (now or timezone.now()) > attempt.deadline)
 
 
-def score_question(question: Question, chosen: list[str]) -> float:
-    """A question's score from 0 to 1 for the chosen option ids (see module docstring)."""
-    options = question.option_items()
+def score_answer(key: dict, chosen: list[str]) -> float:
+    """A question's score from 0 to 1 for the chosen option ids, against its answer key
+    (`Question.answer_key()`; see module docstring)."""
+    options = key["options"]
     correct = {o["id"] for o in options if o["correct"]}
     picked = set(chosen)
-    if question.kind == QuestionKind.ORDERING:
+    if key["kind"] == QuestionKind.ORDERING:
         right_order = [o["id"] for o in options]
         if not chosen:
             return 0.0
         in_place = sum(1 for a, b in zip(chosen, right_order, strict=False) if a == b)
-        if question.partial_credit:
+        if key["partial_credit"]:
             return in_place / len(right_order)
         return 1.0 if chosen == right_order else 0.0
-    if question.kind == QuestionKind.MULTIPLE:
-        if question.partial_credit and correct:
+    if key["kind"] == QuestionKind.MULTIPLE:
+        if key["partial_credit"] and correct:
             return max(0.0, (len(picked & correct) - len(picked - correct)) / len(correct))
         return 1.0 if picked == correct else 0.0
     return 1.0 if picked == correct and len(picked) == 1 else 0.0
 
 
-def score_attempt(
-    attempt: Attempt, questions: list[Question] | None = None
-) -> tuple[Decimal, dict]:
-    """The attempt's percentage and per-question scores, from its saved answers only."""
-    questions = questions if questions is not None else attempt_questions(attempt)
-    scores = {str(q.pk): score_question(q, attempt.answers.get(str(q.pk), [])) for q in questions}
+def score_question(question: Question, chosen: list[str]) -> float:
+    """A question's score as it stands now (an attempt is scored by its frozen key instead)."""
+    return score_answer(question.answer_key(), chosen)
+
+
+def score_attempt(attempt: Attempt) -> tuple[Decimal, dict]:
+    """The attempt's percentage and per-question scores, from its saved answers and the answer
+    key it started with only."""
+    keys = attempt_answer_key(attempt)["questions"]
+    scores = {
+        qid: score_answer(keys[qid], attempt.answers.get(qid, []))
+        for qid in (str(pk) for pk in attempt.question_ids)
+        if qid in keys
+    }
     if not scores:
         return Decimal("0.00"), scores
     percent = Decimal(sum(scores.values()) * 100 / len(scores)).quantize(
@@ -223,7 +256,7 @@ def submit_attempt(
         percent, scores = score_attempt(fresh)
         fresh.submitted_at = submitted_at
         fresh.score_percent = percent
-        fresh.passed = percent >= fresh.quiz.pass_mark
+        fresh.passed = percent >= attempt_answer_key(fresh).get("pass_mark", fresh.quiz.pass_mark)
         fresh.question_scores = scores
         # One UPDATE, conditional so that a racing submit (SQLite cannot lock rows) counts once.
         updated = Attempt.objects.filter(pk=fresh.pk, submitted_at__isnull=True).update(

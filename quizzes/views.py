@@ -86,7 +86,7 @@ def _question_items(attempt: Attempt) -> list[dict]:
     """Questions with options in the attempt's frozen order, stripped of correctness."""
     items = []
     for number, question in enumerate(services.attempt_questions(attempt), start=1):
-        options = {o["id"]: o for o in question.option_items()}
+        options = {o["id"]: o for o in services.attempt_options(attempt, question)}
         order = attempt.option_order.get(str(question.pk), [])
         chosen = attempt.answers.get(str(question.pk), [])
         items.append(
@@ -94,10 +94,15 @@ def _question_items(attempt: Attempt) -> list[dict]:
                 "number": number,
                 "question": question,
                 "options": [
-                    {"id": oid, "text": options[oid]["text"]} for oid in order if oid in options
+                    {
+                        "id": oid,
+                        "text": options[oid]["text"],
+                        "position": chosen.index(oid) + 1 if oid in chosen else None,
+                    }
+                    for oid in order
+                    if oid in options
                 ],
                 "chosen": chosen,
-                "positions": {oid: chosen.index(oid) + 1 for oid in chosen},
             }
         )
     return items
@@ -163,7 +168,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     rows = []
     for question in services.attempt_questions(attempt):
         chosen = attempt.answers.get(str(question.pk), [])
-        options = question.option_items()
+        options = services.attempt_options(attempt, question)
         rows.append(
             {
                 "question": question,

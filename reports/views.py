@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import hr_required
-from assignments.services import STATUS_LABELS, status_of
+from assignments.services import with_status
 from core.charts import bar_chart_svg
 from core.exports import csv_response, xlsx_response
 
@@ -63,7 +63,7 @@ def people(request: HttpRequest, dimension: str) -> HttpResponse:
     page_obj = Paginator(services.drill_down(filters, dimension, value, only), 50).get_page(
         request.GET.get("page")
     )
-    page_obj.object_list = list(_with_status(page_obj.object_list))
+    page_obj.object_list = list(with_status(page_obj.object_list))
     return render(
         request,
         "reports/people.html",
@@ -79,15 +79,6 @@ def people(request: HttpRequest, dimension: str) -> HttpResponse:
     )
 
 
-def _with_status(rows):
-    """Yield assignment rows with their status (iterating large querysets in chunks)."""
-    today = timezone.localdate()
-    for row in rows.iterator(chunk_size=2000) if hasattr(rows, "iterator") else rows:
-        row.status = status_of(row.due_date, row.started_at is not None, row.completed_at, today)
-        row.status_label = STATUS_LABELS[row.status]
-        yield row
-
-
 @require_GET
 @hr_required
 def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
@@ -99,7 +90,7 @@ def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
     label = str(services.DIMENSIONS[dimension][1])
     if "value" in request.GET:
         header = ["E-Mail", "Name", "Kurs", "Fällig", "Status", "Abgeschlossen"]
-        source = _with_status(
+        source = with_status(
             services.drill_down(
                 filters, dimension, request.GET["value"][:200], request.GET.get("only", "")
             )

@@ -10,6 +10,17 @@ from accounts import roles
 from accounts.factories import UserFactory
 
 
+@pytest.fixture(autouse=True, scope="session")
+def media_root(tmp_path_factory):
+    """Uploads (photos, images, documents) land in a temporary folder, never in the repository's
+    `media/`; set before any storage is first used, so every storage reads it."""
+    from django.conf import settings
+
+    folder = tmp_path_factory.mktemp("media")
+    settings.MEDIA_ROOT = str(folder)
+    return folder
+
+
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """Every test starts with empty caches: Django's and the per-process locale cache (a rolled

@@ -25,6 +25,43 @@ def test_people_factories_build():
 
 
 @pytest.mark.django_db
+def test_champions_factories_build_a_coached_group():
+    from accounts.permissions import is_coach_of
+    from champions.factories import ActionItemFactory
+
+    item = ActionItemFactory()
+    group = item.session.group
+    champion = group.champion.user
+    assert champion.groups.filter(name="Champion").exists()
+    assert item.session.created_by == champion
+    assert group.memberships.get(ended_on__isnull=True).user == item.owner
+    assert is_coach_of(champion, item.owner)  # the registered coach lookup sees the membership
+
+
+@pytest.mark.django_db
+def test_assignment_factories_build_with_a_course(tree):
+    from assignments.factories import AssignmentFactory, AssignmentRuleFactory
+    from assignments.services import apply_rule
+
+    person = EmployeeProfileFactory().user
+    rule = AssignmentRuleFactory(course=tree.course, people=[person])
+    assert list(rule.people.all()) == [person]
+    assert apply_rule(rule) == 1
+    other = AssignmentFactory(course=tree.course)
+    assert other.user != person and other.course == tree.course
+
+
+@pytest.mark.django_db
+def test_journey_factories_build_a_map_with_touchpoints_and_a_comment(tree):
+    from journeys.factories import JourneyMapFactory, MapCommentFactory, TouchpointFactory
+
+    journey_map = JourneyMapFactory(lesson=tree.lessons[0], block_id="b1")
+    TouchpointFactory.create_batch(2, journey_map=journey_map)
+    comment = MapCommentFactory(journey_map=journey_map)
+    assert journey_map.touchpoints.count() == 2
+    assert comment.author == journey_map.user
+
+
 def test_observation_factories_build(tree):
     from champions.factories import checklist_with
 

@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A `.env` file is read only when asked (DJANGO_READ_DOT_ENV_FILE=True), never by surprise: a
+# stray file on a server or in CI must not change what the process runs with.
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
+    environ.Env.read_env(
+        env.path("DJANGO_DOT_ENV_FILE", default=BASE_DIR / ".env"), overwrite=False
+    )
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me-in-production")
@@ -262,7 +267,20 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ACADEMY_NAME = env("ACADEMY_NAME", default="CX Academy")
 
 # E-mail ------------------------------------------------------------------------------------
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# One URL (EMAIL_URL) configures the mail server; each setting is named here so a reader sees
+# every e-mail setting the project uses.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+if "EMAIL_FILE_PATH" in _email:
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+del _email
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CX Academy <academy@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Bulk e-mails (invitations after an import, assignment notices) go out in batches this size,
@@ -349,6 +367,9 @@ REMINDER_WEEKLY_AFTER_DUE = env.bool("REMINDER_WEEKLY_AFTER_DUE", default=True)
 REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14)
 
 # Wagtail -----------------------------------------------------------------------------------
+# Wagtail's own background work (reference index, image renditions) through django-tasks, run
+# immediately in the process that asks for it. Our own jobs go through Celery.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAIL_SITE_NAME = ACADEMY_NAME
 # The admin's log-in is allauth's (second factor, rate limits); Wagtail's own form is not routed
 # (config/urls.py) and its password reset is off in favour of allauth's.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.safestring import mark_safe
 
 from journeys import services
 from journeys.forms import TouchpointForm
@@ -32,7 +31,7 @@ def journey_exercise(context, lesson_page, block_id: str) -> dict:
         "phases": phases,
         "touchpoints": touchpoints,
         "friction": [t for t in touchpoints if t.is_friction],
-        "curve": mark_safe(services.emotion_curve_svg(touchpoints)),
+        "curve": services.emotion_curve_svg(touchpoints),
         "problems": services.completion_problems(journey_map, exercise) if journey_map else [],
         "form": TouchpointForm(exercise=exercise, auto_id=f"jm-{block_id}-%s"),
         "lesson_id": lesson_page.pk,

@@ -11,8 +11,16 @@ from django.core import mail
 from django.test import TestCase
 from django.utils import timezone
 
+from accounts.models import AuditEntry
 from assignments.models import Assignment, AssignmentRule, TargetKind
-from assignments.services import Status, apply_rule, assignments_with_status, status_of
+from assignments.services import (
+    Status,
+    apply_rule,
+    assignments_with_status,
+    create_rule,
+    status_of,
+    with_status,
+)
 from assignments.tasks import send_due_reminders, send_weekly_digests
 from curriculum import services as progress
 from people.factories import DepartmentFactory, EmployeeProfileFactory
@@ -266,3 +274,32 @@ def test_learner_sees_assignments_on_home(client_as, learner, tree):
     Assignment.objects.create(user=learner, course=tree.course, due_date=datetime.date(2020, 1, 1))
     html = client_as(learner).get("/").content.decode()
     assert tree.course.title in html and "badge-danger" in html
+
+
+@pytest.mark.django_db
+def test_create_rule_applies_at_once_and_is_audited(tree, hr_user):
+    people = [EmployeeProfileFactory().user for _ in range(2)]
+    rule, created = create_rule(
+        hr_user,
+        course=tree.course,
+        target_kind=TargetKind.PEOPLE,
+        due_date=datetime.date(2026, 12, 1),
+        people=people,
+    )
+    assert created == 2 and rule.created_by == hr_user
+    assert set(Assignment.objects.values_list("user_id", flat=True)) == {p.pk for p in people}
+    entry = AuditEntry.objects.get(action="assignments.rule_created")
+    assert (entry.actor, entry.details) == (hr_user, {"rule_id": rule.pk})
+
+
+@pytest.mark.django_db
+def test_with_status_is_the_rule_the_reports_use(tree, learner):
+    from assignments.services import with_progress
+
+    due = datetime.date(2026, 3, 10)
+    Assignment.objects.create(user=learner, course=tree.course, due_date=due)
+    rows = with_progress(Assignment.objects.all())
+    (row,) = with_status(rows, today=datetime.date(2026, 3, 11))
+    assert row.status == Status.OVERDUE and row.status_label == "Überfällig"
+    (row,) = with_status(rows, today=datetime.date(2026, 3, 1))
+    assert row.status == Status.NOT_STARTED

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -72,13 +73,13 @@ def test_activation_requires_the_completed_champions_path(champions_path, hr_use
 def test_retiring_a_champion_unassigns_members_keeps_history_and_tells_hr(
     group, learner, hr_user, django_capture_on_commit_callbacks
 ):
+    EmployeeProfileFactory(user=learner)
+    assert learner.pk not in [p.user_id for p in services.unassigned_staff()]  # in a group
     with django_capture_on_commit_callbacks(execute=True):
         services.change_status(group.champion, ChampionStatus.RETIRED, hr_user)
     membership = Membership.objects.get(user=learner)
     assert membership.ended_on is not None and membership.unassigned_reason
-    assert learner.pk in [p.user_id for p in services.unassigned_staff()] or not hasattr(
-        learner, "employee"
-    )
+    assert learner.pk in [p.user_id for p in services.unassigned_staff()]
     assert len(mail.outbox) == 1 and hr_user.email in mail.outbox[0].to
     assert str(learner) in mail.outbox[0].body
 
@@ -109,12 +110,13 @@ def test_auto_assignment_preview_and_atomic_apply(client_as, hr_user, group):
 
 
 @pytest.mark.django_db
-def test_photo_is_squared_and_non_images_are_rejected(client_as, group, champion):
+def test_photo_is_squared_and_non_images_are_rejected(client_as, group, champion, media_root):
     client = client_as(champion)
     data = {"bio": "Hallo", "languages": "Deutsch", "capacity": 5, "focus_areas": ["feedback"]}
     ok = client.post("/champions/profile/", {**data, "photo_upload": png()})
     assert ok.status_code == 302
     profile = ChampionProfile.objects.get(user=champion)
+    assert Path(profile.photo.path).is_relative_to(media_root)  # not the repository's media/
     assert Image.open(profile.photo).size == (256, 256)
     assert Image.open(profile.photo_small).size == (96, 96)
     fake = SimpleUploadedFile(
@@ -122,7 +124,7 @@ def test_photo_is_squared_and_non_images_are_rejected(client_as, group, champion
     )
     bad = client.post("/champions/profile/", {**data, "photo_upload": fake})
     assert bad.status_code == 400
-    assert "not an image" in bad.content.decode() or "kein Bild" in bad.content.decode()
+    assert "Diese Datei ist kein Bild (JPEG, PNG oder WebP)." in bad.content.decode()
     huge = SimpleUploadedFile("big.png", b"0" * (5 * 1024 * 1024 + 1), content_type="image/png")
     assert client.post("/champions/profile/", {**data, "photo_upload": huge}).status_code == 400
 

@@ -11,6 +11,34 @@ from pathlib import Path
 from home.tasks import ping
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x7" * 30 + "-production-secret-for-the-check",
+    "ALLOWED_HOSTS": "academy.example.com",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",  # named, not contacted
+}
+# Prints the settings a process would run with, as JSON.
+PROBE = (
+    "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps("
+    "{k: str(getattr(s, k, None)) for k in ("
+    "'DATABASES', 'EMAIL_BACKEND', 'EMAIL_HOST', 'EMAIL_PORT', 'EMAIL_HOST_USER', "
+    "'EMAIL_USE_TLS', 'CELERY_BROKER_URL', 'CELERY_TASK_ALWAYS_EAGER')}))"
+)
+
+
+def _settings_of(module: str, **env: str) -> dict:
+    """The settings of a fresh process started with `module` and exactly this environment."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    clean.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=BASE_DIR,
+        env={**clean, "DJANGO_SETTINGS_MODULE": module, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def _run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -32,8 +60,7 @@ def test_production_settings_pass_check_deploy():
         "WARNING",
         "--settings=config.settings.production",
         env={
-            "SECRET_KEY": "x7" * 30 + "-production-secret-for-the-check",
-            "ALLOWED_HOSTS": "academy.example.com",
+            **PRODUCTION_ENV,
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
         },
     )
@@ -49,8 +76,7 @@ def test_static_files_are_compressed_and_cache_busted(tmp_path):
         "-v0",
         "--settings=config.settings.production",
         env={
-            "SECRET_KEY": "x7" * 30 + "-production-secret-for-the-check",
-            "ALLOWED_HOSTS": "academy.example.com",
+            **PRODUCTION_ENV,
             "STATIC_ROOT": str(tmp_path),
         },
     )
@@ -78,19 +104,82 @@ def test_production_settings_refuse_to_start_without_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
-def test_database_url_selects_the_database(settings):
-    import environ
+def test_production_refuses_to_start_without_a_celery_broker():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "CELERY_BROKER_URL"}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--settings=config.settings.production"],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "CELERY_BROKER_URL" in result.stderr
 
-    config = environ.Env.db_url_config("postgres://postgres@127.0.0.1:5432/cx")
-    assert config["ENGINE"] == "django.db.backends.postgresql"
-    assert settings.DATABASES["default"]["ENGINE"] in {
-        "django.db.backends.sqlite3",
-        "django.db.backends.postgresql",
-    }
+
+def test_environment_selects_database_mail_and_broker():
+    probed = _settings_of(
+        "config.settings.production",
+        **PRODUCTION_ENV,
+        DATABASE_URL="postgres://cx:secret@db.example:5432/academy",
+        EMAIL_URL="smtp+tls://mailer:pw@smtp.example.com:587",
+    )
+    assert "'ENGINE': 'django.db.backends.postgresql'" in probed["DATABASES"]
+    assert "'NAME': 'academy'" in probed["DATABASES"]
+    assert probed["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (probed["EMAIL_HOST"], probed["EMAIL_PORT"], probed["EMAIL_HOST_USER"]) == (
+        "smtp.example.com",
+        "587",
+        "mailer",
+    )
+    assert probed["EMAIL_USE_TLS"] == "True"
+    assert probed["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/0"
+    assert probed["CELERY_TASK_ALWAYS_EAGER"] == "False"
 
 
-def test_celery_runs_tasks_eagerly_without_a_broker(settings):
-    assert settings.CELERY_TASK_ALWAYS_EAGER is True
+def test_development_without_a_broker_runs_tasks_in_process():
+    probed = _settings_of("config.settings.dev")
+    assert probed["CELERY_BROKER_URL"] == "" and probed["CELERY_TASK_ALWAYS_EAGER"] == "True"
+    assert probed["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert "sqlite3" in probed["DATABASES"]
+
+
+def test_dot_env_file_is_read_only_when_asked(tmp_path):
+    dot_env = tmp_path / ".env"
+    dot_env.write_text("EMAIL_URL=smtp://from-dot-env.example:2525\n")
+    ignored = _settings_of("config.settings.dev", DJANGO_DOT_ENV_FILE=str(dot_env))
+    assert ignored["EMAIL_HOST"] == "localhost"
+    read = _settings_of(
+        "config.settings.dev", DJANGO_DOT_ENV_FILE=str(dot_env), DJANGO_READ_DOT_ENV_FILE="True"
+    )
+    assert (read["EMAIL_HOST"], read["EMAIL_PORT"]) == ("from-dot-env.example", "2525")
+
+
+def test_worker_and_web_start_with_the_same_settings_module():
+    """`celery -A config` and gunicorn (config.wsgi) pick the same default settings."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    started = []
+    for entry in ("config.celery", "config.wsgi"):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import {entry}; from django.conf import settings; print(settings.SETTINGS_MODULE)",
+            ],
+            cwd=BASE_DIR,
+            env={**clean, **PRODUCTION_ENV},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        started.append(result.stdout.strip().splitlines()[-1])
+    assert started == ["config.settings.production", "config.settings.production"]
+
+
+def test_a_task_runs_in_process_under_test_settings():
     assert ping.delay("hello").get(timeout=5) == "hello"
 
 
@@ -107,8 +196,7 @@ def _production_values(extra_env: dict[str, str]) -> dict:
         "-c",
         script,
         env={
-            "SECRET_KEY": "x7" * 30 + "-production-secret-for-the-check",
-            "ALLOWED_HOSTS": "academy.example.com",
+            **PRODUCTION_ENV,
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "REDIS_URL": "",
             **extra_env,

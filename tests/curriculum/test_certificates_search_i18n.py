@@ -18,10 +18,13 @@ def completed(learner, tree):
 
 
 @pytest.mark.django_db
-def test_certificate_pdf_is_valid_and_names_the_learner(client_as, learner, completed):
+def test_certificate_pdf_is_valid_and_names_the_learner(client_as, learner, tree):
     learner.first_name, learner.last_name = "Lena", "Lernfreudig"
-    completed.learner_name = "Lena Lernfreudig"
-    completed.save()
+    learner.save()
+    for lesson in tree.lessons:
+        services.complete_lesson(learner, lesson)
+    completed = Certificate.objects.get(user=learner, course=tree.course)
+    assert completed.learner_name == "Lena Lernfreudig"  # taken from the account at completion
     response = client_as(learner).get(f"/certificates/{completed.code}/download/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -110,3 +113,26 @@ def test_reflection_is_saved_and_private(client_as, learner, other_learner, tree
     assert too_long.status_code == 400
     assert "5000" in too_long.content.decode()  # says what the limit is
     assert ReflectionAnswer.objects.get(user=learner).text == "Mein geheimer Gedanke"  # kept
+
+
+@pytest.mark.django_db
+def test_save_reflection_keeps_one_answer_across_languages_and_empty_deletes(learner, tree):
+    from wagtail.models import Locale
+
+    from curriculum.services import save_reflection
+
+    lesson = tree.lessons[0]
+    lesson.body = [("reflection", {"prompt": "Was nehmen Sie mit?"})]
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    block_id = lesson.body[0].id
+    english = lesson.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+    english.save_revision().publish()
+    save_reflection(learner, lesson, block_id, "Erster Gedanke")
+    answer = save_reflection(learner, english, block_id, "Second thought")
+    assert answer.lesson_id == lesson.pk  # kept against the German original
+    assert list(ReflectionAnswer.objects.values_list("text", flat=True)) == ["Second thought"]
+    assert save_reflection(learner, lesson, block_id, "") is None
+    assert not ReflectionAnswer.objects.exists()
+    with pytest.raises(ValueError):
+        save_reflection(learner, lesson, "no-such-block", "x")

@@ -5,9 +5,23 @@ from __future__ import annotations
 import pytest
 
 from wagtail.models import Page
-from wagtail.test.utils import WagtailPageTestCase  # noqa: F401  (documents the style we follow)
+from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage
+
+
+class HomePageTreeTests(WagtailPageTestCase):
+    """One home page per site, directly under the tree root; it renders for anyone."""
+
+    def test_home_page_sits_at_the_root_and_renders(self):
+        import io
+
+        from home import demo
+
+        home = demo.load(io.StringIO())
+        self.assertAllowedParentPageTypes(HomePage, {Page})
+        self.assertPageIsRenderable(home)
+        self.assertCanNotCreateAt(HomePage, HomePage)
 
 
 @pytest.mark.django_db

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
 from PIL import Image
 
-from accounts import permissions
+from django.utils import translation
+
 from accounts.factories import UserFactory
+from champions.models import ChampionProfile, ChampionStatus, CoachingGroup, Membership
 from curriculum.models import LessonCompletion
 from journeys import services
 from journeys.models import JourneyMap, Touchpoint
@@ -41,13 +44,20 @@ def block_id(exercise_lesson):
 
 
 @pytest.fixture
-def coach_lookup():
-    """Champion 'coach' coaches 'member' – registered like the champions app does."""
-    pairs = set()
-    original = permissions._coach_lookup
-    permissions.register_coach_lookup(lambda coach, member: (coach.pk, member.pk) in pairs)
-    yield pairs
-    permissions.register_coach_lookup(original)
+def coached_by(db):
+    """`coached_by(champion, member)` puts the member into a coaching group of the champion, so
+    the real coach lookup the champions app registers answers "coaches"."""
+
+    def coach(champion, member):
+        profile, _created = ChampionProfile.objects.get_or_create(
+            user=champion, defaults={"status": ChampionStatus.ACTIVE}
+        )
+        group = CoachingGroup.objects.create(
+            name=f"Runde {champion.pk}", champion=profile, start_date=datetime.date(2026, 1, 1)
+        )
+        Membership.objects.create(group=group, user=member)
+
+    return coach
 
 
 def add(client, lesson, block_id, **data):
@@ -74,9 +84,10 @@ def test_build_edit_and_complete_a_map(client_as, learner, exercise_lesson, bloc
     )  # too few, phase 3 missing, no top three
     add(client, exercise_lesson, block_id, phase=2, name="Rechnung", emotion="", is_friction="on")
     point = Touchpoint.objects.get(name="Rechnung")
-    assert "emotion" in " ".join(
-        services.completion_problems(journey_map, exercise)
-    ).lower() or "Emotion" in " ".join(services.completion_problems(journey_map, exercise))
+    with translation.override("en"):
+        assert "Rate the customer's emotion at every touchpoint." in (
+            services.completion_problems(journey_map, exercise)
+        )
     client.post(
         f"/journeys/touchpoints/{point.pk}/",
         {"phase": 2, "name": "Rechnung", "channel": "App", "emotion": 1, "is_friction": "on"},
@@ -156,10 +167,11 @@ def test_pdf_and_png_exports_are_valid_files(client_as, learner, exercise_lesson
 
 
 @pytest.mark.django_db
-def test_privacy_of_maps(client_as, learner, champion, exercise_lesson, block_id, coach_lookup):
+def test_privacy_of_maps(client_as, learner, champion, exercise_lesson, block_id, coached_by):
     journey_map = JourneyMap.objects.create(user=learner, lesson=exercise_lesson, block_id=block_id)
     other_champion = UserFactory(roles=["Learner", "Champion"])
-    coach_lookup.add((champion.pk, learner.pk))
+    coached_by(champion, learner)
+    coached_by(other_champion, UserFactory())
     url = f"/journeys/maps/{journey_map.pk}/"
     assert client_as(champion).get(url).status_code == 404  # not shared yet
     client_as(learner).post(f"/journeys/maps/{journey_map.pk}/share/", {"share": "1"})
@@ -209,17 +221,71 @@ def test_insights_permissions(client, client_as, learner, champion, hr_user):
     assert client.get("/journeys/insights/").status_code == 302
 
 
-def test_completion_problem_messages_are_specific():
-    exercise = services.Exercise(None, "b", "", ["A", "B"], [], [], 2)
+@pytest.mark.django_db
+def test_completion_problem_messages_are_specific(learner, exercise_lesson, block_id):
+    exercise = services.find_exercise(exercise_lesson.pk, block_id)
+    journey_map = JourneyMap.objects.create(user=learner, lesson=exercise_lesson, block_id=block_id)
+    Touchpoint.objects.create(journey_map=journey_map, phase=0, name="x", emotion=None)
+    with translation.override("en"):
+        problems = services.completion_problems(journey_map, exercise)
+    assert problems == [
+        "Add at least 3 touchpoints (you have 1).",
+        "Add a touchpoint to every phase (missing: Während, Nachher).",
+        "Rate the customer's emotion at every touchpoint.",
+        "Choose the three friction points that matter most.",
+    ]
 
-    class FakeMap:
-        class touchpoints:  # noqa: N801
-            @staticmethod
-            def all():
-                return [Touchpoint(phase=0, name="x", emotion=None)]
 
-    problems = services.completion_problems(FakeMap, exercise)
-    assert len(problems) == 4
+@pytest.mark.django_db
+def test_set_shared_shares_and_unshares_with_a_timestamp(learner, exercise_lesson, block_id):
+    journey_map = JourneyMap.objects.create(user=learner, lesson=exercise_lesson, block_id=block_id)
+    services.set_shared(journey_map, True)
+    journey_map.refresh_from_db()
+    assert journey_map.shared_with_champion and journey_map.shared_at is not None
+    services.set_shared(journey_map, False)
+    journey_map.refresh_from_db()
+    assert not journey_map.shared_with_champion and journey_map.shared_at is None
+
+
+@pytest.mark.django_db
+def test_add_comment_only_by_who_may_see_the_map(
+    learner, champion, exercise_lesson, block_id, coached_by
+):
+    from django.core.exceptions import PermissionDenied
+
+    journey_map = JourneyMap.objects.create(user=learner, lesson=exercise_lesson, block_id=block_id)
+    coached_by(champion, learner)
+    with pytest.raises(PermissionDenied):  # not shared yet
+        services.add_comment(journey_map, champion, "Schon fertig?")
+    services.set_shared(journey_map, True)
+    services.add_comment(journey_map, champion, "Starke Karte")
+    services.add_comment(journey_map, learner, "Danke")
+    with pytest.raises(PermissionDenied):
+        services.add_comment(journey_map, UserFactory(roles=["Learner", "Champion"]), "Hallo")
+    assert [(c.author, c.text) for c in journey_map.comments.all()] == [
+        (champion, "Starke Karte"),
+        (learner, "Danke"),
+    ]
+
+
+@pytest.mark.django_db
+def test_insight_scope_follows_can_view_insights(hr_user):
+    from accounts.permissions import can_view_insights
+
+    service = DepartmentFactory(name="Service")
+    hotline = DepartmentFactory(name="Hotline", parent=service)
+    sales = DepartmentFactory(name="Vertrieb")
+    manager = UserFactory()
+    EmployeeProfileFactory(manager=manager, department=service)
+    EmployeeProfileFactory(manager=manager, department=sales, is_active=False)  # left
+    assert can_view_insights(manager) and can_view_insights(hr_user)
+    assert list(services.insight_departments(manager)) == [service]
+    assert services.insight_scope(manager, None) == (None, [service.pk])
+    assert services.insight_scope(manager, sales.pk) == (None, [service.pk])  # not theirs
+    selected, ids = services.insight_scope(manager, service.pk)
+    assert selected == service and set(ids) == {service.pk, hotline.pk}
+    assert services.insight_scope(hr_user, None) == (None, None)  # HR: every department
+    assert services.insight_scope(hr_user, sales.pk)[0] == sales
 
 
 @pytest.mark.django_db
