@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .permissions import grantable_roles
 from .roles import ALL_ROLES
 
 
@@ -30,6 +31,11 @@ class InvitationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=_("Roles"),
     )
+
+    def __init__(self, *args, inviter=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = grantable_roles(inviter) if inviter is not None else ALL_ROLES
+        self.fields["roles"].choices = [(r, r) for r in ALL_ROLES if r in allowed]
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()

@@ -70,6 +70,16 @@ def role_required(check: Callable[[object], bool]):
     return decorator
 
 
+def grantable_roles(user) -> tuple[str, ...]:
+    """Roles this person may hand out. HR invites learners and champions; the HR and editor
+    roles (above what HR manages) only an administrator (superuser) gives."""
+    if getattr(user, "is_superuser", False):
+        return (LEARNER, CHAMPION, HR, EDITOR)
+    if is_hr(user):
+        return (LEARNER, CHAMPION)
+    return ()
+
+
 def can_view_quiz_statistics(user) -> bool:
     """Editors (who write quizzes) and HR (who report on them) see quiz statistics."""
     return is_editor(user) or is_hr(user)

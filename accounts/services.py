@@ -33,7 +33,17 @@ def invite_many(
 ) -> list[Invitation]:
     """Invite many people at once: the invitations in bulk, the e-mails in batches sent by a
     task after the commit, spaced so the mail server is not flooded (INVITATION_BATCH_SIZE
-    per INVITATION_BATCH_SECONDS). The one way the invite form, imports and commands invite."""
+    per INVITATION_BATCH_SECONDS). The one way the invite form, imports and commands invite.
+    An inviter may hand out only the roles they may grant (HR: learner and champion)."""
+    from .permissions import grantable_roles
+
+    roles = roles or ["Learner"]
+    if getattr(inviter, "is_authenticated", False):
+        beyond = set(roles) - set(grantable_roles(inviter))
+        if beyond:
+            raise InvitationError(
+                _("You may not give these roles: %(roles)s.") % {"roles": ", ".join(sorted(beyond))}
+            )
     expires_at = timezone.now() + datetime.timedelta(days=INVITATION_DAYS)
     invited_by = inviter if getattr(inviter, "is_authenticated", False) else None
     invitations = Invitation.objects.bulk_create(
@@ -41,7 +51,7 @@ def invite_many(
             Invitation(
                 email=email.lower(),
                 token=secrets.token_urlsafe(32),
-                roles=roles or ["Learner"],
+                roles=roles,
                 invited_by=invited_by,
                 expires_at=expires_at,
             )

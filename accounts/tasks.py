@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.mail import compose, from_payload, site_url
+from outbox.services import enqueue_email
 
 from .models import Invitation
 
@@ -23,7 +24,7 @@ def send_invitation(invitation_id: int, language: str | None = None) -> None:
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
         label = _("Create my account")
-    compose(
+    message = compose(
         "accounts/email/invitation",
         {
             "invitation": invitation,
@@ -33,7 +34,9 @@ def send_invitation(invitation_id: int, language: str | None = None) -> None:
         },
         to=invitation.email,
         language=language,
-    ).send()
+    )
+    # Through the outbox: sent once per invitation, retried, and listed for HR when it fails.
+    enqueue_email(message, topic="invitation", key=f"invitation:{invitation.pk}")
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=120)

@@ -64,7 +64,7 @@ def data_download(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
     """HR invites one person by e-mail."""
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST or None, inviter=request.user)
     if request.method == "POST" and form.is_valid():
         services.invite_person(form.cleaned_data["email"], request.user, form.cleaned_data["roles"])
         messages.success(request, _("Invitation sent."))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.mail import compose, language_of, site_url
+from outbox.services import enqueue_email
 
 from .models import Assignment, ReminderLog, ReminderReason
 from .services import Status, assignments_with_status
@@ -97,8 +98,8 @@ def send_due_reminders(self, today_iso: str | None = None) -> int:
         for reason, message in mails:
             try:
                 with transaction.atomic():
-                    ReminderLog.objects.create(assignment=row, reason=reason, sent_on=today)
-                    message.send()
+                    log = ReminderLog.objects.create(assignment=row, reason=reason, sent_on=today)
+                    enqueue_email(message, topic=f"reminder-{reason}", key=f"reminder:{log.pk}")
             except IntegrityError:
                 continue  # already sent for this reason today
             sent += 1
@@ -182,7 +183,7 @@ def send_weekly_digests(today_iso: str | None = None) -> int:
             for row in items:
                 row.course_title = row.course.localized.title
             label = _("Open CX Academy")
-        compose(
+        message = compose(
             "assignments/email/digest",
             {
                 "manager": manager,
@@ -193,7 +194,9 @@ def send_weekly_digests(today_iso: str | None = None) -> int:
             },
             to=manager.email,
             language=language,
-        ).send()
+        )
+        # One digest per manager and day, however often the task runs.
+        enqueue_email(message, topic="digest", key=f"digest:{manager_id}:{today.isoformat()}")
     return len(by_manager)
 
 

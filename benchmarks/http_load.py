@@ -91,8 +91,10 @@ class Load:
         with self.lock:
             return next(self.sessions)
 
-    def request(self, method: str, path: str, session: str, body: dict | None = None):
-        conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+    def request(
+        self, method: str, path: str, session: str, body: dict | None = None, timeout: float = 30
+    ):
+        conn = http.client.HTTPConnection(HOST, PORT, timeout=timeout)
         headers = {
             "Host": "localhost",
             "Cookie": f"sessionid={session}; csrftoken={CSRF}",
@@ -188,7 +190,9 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         probe = Load(sessions)
-        expect(probe.request("GET", "/bench/bare/", sessions[0]), 200, "bare view")
+        # Workers load Django on start; wait for all of them before counting.
+        for session in sessions[: args.workers * 2]:
+            expect(probe.request("GET", "/bench/bare/", session, timeout=180), 200, "bare view")
         lesson_html = expect(probe.request("GET", lesson_url, sessions[0]), 200, "lesson page")
         start_fields = quiz_start_fields(lesson_html.body, quiz_id)
 

@@ -180,7 +180,9 @@ def release_members(profile: ChampionProfile, reason: str) -> list[int]:
     memberships.update(ended_on=today, unassigned_reason=reason)
     CoachingGroup.objects.filter(champion=profile).update(is_active=False)
     if user_ids:
-        transaction.on_commit(lambda: notify_hr_unassigned.delay(profile.pk, user_ids))
+        # Written to the outbox in this transaction: HR hears about it exactly when it happened.
+        event = f"{today.isoformat()}:{reason}:{min(user_ids)}-{max(user_ids)}:{len(user_ids)}"
+        notify_hr_unassigned(profile.pk, user_ids, event)
     return user_ids
 
 
@@ -462,15 +464,21 @@ def group_figures(group: CoachingGroup) -> dict:
 
 
 def send_nudge(champion: ChampionProfile, member) -> bool:
-    """Queue a friendly reminder e-mail; False when this member was already nudged today."""
+    """Queue a friendly reminder e-mail; False when this member was already nudged today.
+
+    The nudge and its e-mail are committed together (outbox): a broker outage delays the mail,
+    it never loses it nor makes the champion wait.
+    """
     from .tasks import send_nudge_email
 
     try:
         with transaction.atomic():
-            Nudge.objects.create(champion=champion, member=member, sent_on=timezone.localdate())
+            nudge = Nudge.objects.create(
+                champion=champion, member=member, sent_on=timezone.localdate()
+            )
+            send_nudge_email(champion.user_id, member.pk, key=f"nudge:{nudge.pk}")
     except IntegrityError:
         return False
-    transaction.on_commit(lambda: send_nudge_email.delay(champion.user_id, member.pk))
     return True
 
 

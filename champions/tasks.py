@@ -12,13 +12,16 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import HR
 from core.mail import compose, language_of, site_url
+from outbox.services import enqueue_email
 
 from .models import ActionItem, ActionItemReminder, ChampionProfile
 
 
-@shared_task
-def notify_hr_unassigned(profile_id: int, user_ids: list[int]) -> int:
-    """Tell HR which people lost their coaching group (champion paused or retired)."""
+def notify_hr_unassigned(profile_id: int, user_ids: list[int], event: str) -> int:
+    """Tell HR which people lost their coaching group (champion paused or retired).
+
+    Called inside the transaction that released them (outbox); `event` makes the key unique.
+    """
     profile = ChampionProfile.objects.select_related("user").get(pk=profile_id)
     people = [str(u) for u in User.objects.filter(pk__in=user_ids)]
     recipients = User.objects.filter(groups__name=HR, is_active=True).distinct()
@@ -27,7 +30,7 @@ def notify_hr_unassigned(profile_id: int, user_ids: list[int]) -> int:
         with translation.override(language):
             status = str(profile.get_status_display())
             label = _("Distribute people")
-        compose(
+        message = compose(
             "champions/email/hr_unassigned",
             {
                 "champion_name": profile.user.display_name,
@@ -39,19 +42,21 @@ def notify_hr_unassigned(profile_id: int, user_ids: list[int]) -> int:
             },
             to=hr.email,
             language=language,
-        ).send()
+        )
+        enqueue_email(
+            message, topic="hr-unassigned", key=f"hr-unassigned:{profile_id}:{event}:{hr.pk}"
+        )
     return len(recipients)
 
 
-@shared_task
-def send_nudge_email(champion_user_id: int, member_id: int) -> None:
-    """A friendly reminder from a champion to a member, in the member's language."""
+def send_nudge_email(champion_user_id: int, member_id: int, key: str) -> None:
+    """A friendly reminder from a champion to a member, in the member's language (via the outbox)."""
     champion = User.objects.get(pk=champion_user_id)
     member = User.objects.get(pk=member_id)
     language = language_of(member)
     with translation.override(language):
         label = _("Continue learning")
-    compose(
+    message = compose(
         "champions/email/nudge",
         {
             "champion_name": champion.display_name,
@@ -61,7 +66,8 @@ def send_nudge_email(champion_user_id: int, member_id: int) -> None:
         },
         to=member.email,
         language=language,
-    ).send()
+    )
+    enqueue_email(message, topic="nudge", key=key)
 
 
 @shared_task
@@ -90,8 +96,10 @@ def remind_overdue_action_items(today_iso: str | None = None) -> int:
         )
         try:
             with transaction.atomic():
-                ActionItemReminder.objects.create(item=item, sent_on=today)
-                message.send()
+                reminder = ActionItemReminder.objects.create(item=item, sent_on=today)
+                enqueue_email(
+                    message, topic="action-item-reminder", key=f"action-item-reminder:{reminder.pk}"
+                )
         except IntegrityError:
             continue
         sent += 1

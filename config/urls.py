@@ -12,7 +12,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts import views as accounts_views
 from home.views import switch_language
 
+from . import health
+
 urlpatterns = [
+    path("health/live/", health.live, name="health_live"),
+    path("health/ready/", health.ready, name="health_ready"),
     # Every log-in goes through allauth (second factor, rate limits); Wagtail's form is not served.
     path("admin/login/", accounts_views.admin_login, name="admin_login"),
     path("admin/", include(wagtailadmin_urls)),

@@ -5,6 +5,7 @@ any language and maps it to that original first."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -47,6 +48,12 @@ def localized_pages(pages) -> dict[int, Page]:
         for page in foreign:
             result[page.pk] = translations.get(page.translation_key, page)
     return result
+
+
+def search_terms(text: str) -> str:
+    """The words of a search text, lower-case: quotes, brackets, `*`, `-` or `AND`/`OR`/`NOT`
+    are search-engine syntax (SQLite FTS5 fails on an unbalanced quote), so any text works."""
+    return " ".join(re.findall(r"\w+", text.lower()))[:200]
 
 
 def course_lessons(course: CoursePage) -> list[LessonPage]:

@@ -112,14 +112,15 @@ def search(request: HttpRequest) -> HttpResponse:
     # Control characters (a NUL byte ends the search backend's query string) are dropped.
     query = "".join(c for c in request.GET.get("q", "") if c.isprintable()).strip()[:200]
     results = Page.objects.none()
-    if query:
+    terms = services.search_terms(query)
+    if terms:
         locale = Locale.objects.filter(language_code=get_language()).first() or Locale.get_default()
         results = (
             Page.objects.live()
             .type(CoursePage, LessonPage)
             .filter(locale=locale)
             .specific()
-            .search(query)
+            .search(terms)
         )
     page_obj = Paginator(results, 10).get_page(request.GET.get("page"))
     return render(request, "curriculum/search.html", {"query": query, "page_obj": page_obj})

@@ -8,6 +8,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("mails/", views.undelivered_mails, name="mails"),
+    path("mails/<int:pk>/retry/", views.retry_mail, name="retry_mail"),
     path("<str:dimension>/people/", views.people, name="people"),
     path("<str:dimension>/export.<str:fmt>", views.export, name="export"),
 ]

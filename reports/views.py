@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import hr_required
 from assignments.services import with_status
 from core.charts import bar_chart_svg
 from core.exports import csv_response, xlsx_response
+from outbox import services as outbox
+from outbox.models import OutboxMessage
 
 from . import services
 from .forms import ReportFilterForm
@@ -117,3 +121,24 @@ def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
     if fmt == "csv":
         return csv_response(name, header, rows)
     return xlsx_response(name, header, rows, sheet_title=label)
+
+
+@require_GET
+@hr_required
+def undelivered_mails(request: HttpRequest) -> HttpResponse:
+    """E-mails that failed or still wait: to whom, what, why, and a button to send again."""
+    page = Paginator(outbox.undelivered(), 50).get_page(request.GET.get("page"))
+    return render(request, "reports/mails.html", {"page": page})
+
+
+@require_POST
+@hr_required
+def retry_mail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a failed or waiting e-mail again now."""
+    with transaction.atomic():
+        message = get_object_or_404(OutboxMessage.objects.select_for_update(), pk=pk)
+        outbox.retry_now(message)
+    messages.success(
+        request, _("The e-mail to %(to)s will be sent again now.") % {"to": message.recipient}
+    )
+    return redirect("reports:mails")

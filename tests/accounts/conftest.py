@@ -17,6 +17,7 @@ from champions.models import (
 )
 from curriculum import services as progress
 from journeys.models import JourneyMap
+from outbox.models import OutboxMessage
 from outcomes.models import FigureUpload
 from people.models import Location
 from quizzes import services as quiz_services
@@ -84,7 +85,11 @@ def world(tree, learner, champion, hr_user, editor):
     import_job = EmployeeImport.objects.create(
         filename="staff.csv", content=b"email,first_name\n", created_by=hr_user
     )
+    mail = OutboxMessage.objects.create(
+        topic="nudge", idempotency_key="matrix", recipient=learner.email, status="failed"
+    )
     kwargs = {
+        "outbox_message": {"pk": mail.pk},
         "import_job": {"pk": import_job.pk},
         "unit_kind": {"kind": "departments"},
         "unit": {"kind": "departments", "pk": department.pk},

@@ -77,7 +77,9 @@ def test_company_domain_may_sign_up(client, home_page, settings):
 
 
 @pytest.mark.django_db
-def test_csv_imported_people_are_invited(client_as, hr_user, home_page):
+def test_csv_imported_people_are_invited(
+    client_as, hr_user, home_page, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from people.factories import DepartmentFactory, LocationFactory

@@ -90,7 +90,9 @@ def test_late_completion_shows_as_completed_late(tree, service_department):
 
 
 @pytest.mark.django_db
-def test_reminders_are_sent_once_per_reason_and_day_in_the_users_language(tree, service_department):
+def test_reminders_are_sent_once_per_reason_and_day_in_the_users_language(
+    tree, service_department, django_capture_on_commit_callbacks
+):
     today = datetime.date(2026, 6, 1)
     english = EmployeeProfileFactory(department=service_department)
     english.user.preferred_language = "en"
@@ -102,8 +104,9 @@ def test_reminders_are_sent_once_per_reason_and_day_in_the_users_language(tree, 
     Assignment.objects.create(
         user=german.user, course=tree.course, due_date=today - datetime.timedelta(days=3)
     )
-    assert send_due_reminders.delay(today.isoformat()).get() == 2
-    assert send_due_reminders.delay(today.isoformat()).get() == 0  # retry/second run: nothing new
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_reminders.delay(today.isoformat()).get() == 2
+        assert send_due_reminders.delay(today.isoformat()).get() == 0  # second run: nothing new
     assert len(mail.outbox) == 2
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert by_recipient[english.user.email].subject.startswith("Due in 7 days")
@@ -154,7 +157,9 @@ def test_overdue_training_two_years_ago_is_not_reminded_daily(tree, service_depa
 
 
 @pytest.mark.django_db
-def test_manager_is_told_once_after_the_escalation_delay(tree, service_department, settings):
+def test_manager_is_told_once_after_the_escalation_delay(
+    tree, service_department, settings, django_capture_on_commit_callbacks
+):
     settings.REMINDER_ESCALATE_AFTER_DAYS = 10
     manager = EmployeeProfileFactory(department=service_department)
     manager.user.preferred_language = "en"
@@ -162,8 +167,9 @@ def test_manager_is_told_once_after_the_escalation_delay(tree, service_departmen
     report = EmployeeProfileFactory(department=service_department, manager=manager.user)
     due = datetime.date(2026, 6, 1)
     Assignment.objects.create(user=report.user, course=tree.course, due_date=due)
-    for day in range(0, 20):
-        send_due_reminders.delay((due + datetime.timedelta(days=day)).isoformat()).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        for day in range(0, 20):
+            send_due_reminders.delay((due + datetime.timedelta(days=day)).isoformat()).get()
     to_manager = [m for m in mail.outbox if m.to == [manager.user.email]]
     assert len(to_manager) == 1
     assert "is overdue with" in to_manager[0].subject and tree.course.title in to_manager[0].body
@@ -171,13 +177,17 @@ def test_manager_is_told_once_after_the_escalation_delay(tree, service_departmen
 
 
 @pytest.mark.django_db
-def test_weekly_digest_goes_to_the_manager(tree, service_department):
+def test_weekly_digest_goes_to_the_manager(
+    tree, service_department, django_capture_on_commit_callbacks
+):
     manager = EmployeeProfileFactory(department=service_department)
     report = EmployeeProfileFactory(department=service_department, manager=manager.user)
     Assignment.objects.create(
         user=report.user, course=tree.course, due_date=datetime.date(2020, 1, 1)
     )
-    assert send_weekly_digests.delay("2026-06-01").get() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_weekly_digests.delay("2026-06-01").get() == 1
+        assert send_weekly_digests.delay("2026-06-01").get() == 1  # run again: no second mail
     (message,) = mail.outbox
     assert message.to == [manager.user.email]
     assert str(report.user) in message.body and tree.course.title in message.body

@@ -204,7 +204,9 @@ def test_nudge_at_most_once_per_member_per_day(
 
 
 @pytest.mark.django_db
-def test_overdue_action_items_are_reminded_once_a_day(group, champion, learner):
+def test_overdue_action_items_are_reminded_once_a_day(
+    group, champion, learner, django_capture_on_commit_callbacks
+):
     from champions.models import CoachingSession
 
     session = CoachingSession.objects.create(
@@ -216,8 +218,9 @@ def test_overdue_action_items_are_reminded_once_a_day(group, champion, learner):
         description="Journey Map teilen",
         due_date=datetime.date(2026, 1, 10),
     )
-    assert remind_overdue_action_items.delay("2026-01-12").get() == 1
-    assert remind_overdue_action_items.delay("2026-01-12").get() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_overdue_action_items.delay("2026-01-12").get() == 1
+        assert remind_overdue_action_items.delay("2026-01-12").get() == 0
     assert len(mail.outbox) == 1 and "Journey Map teilen" in mail.outbox[0].subject
 
 

@@ -199,6 +199,7 @@ def _production_values(extra_env: dict[str, str]) -> dict:
             **PRODUCTION_ENV,
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "REDIS_URL": "",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",  # production requires one
             **extra_env,
         },
     )

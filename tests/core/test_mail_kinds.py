@@ -17,6 +17,7 @@ from wagtail.models import Locale
 from accounts import roles
 from accounts.factories import UserFactory
 from accounts.models import User
+from outbox.services import sweep
 from people.factories import DepartmentFactory, EmployeeProfileFactory
 
 SITE = "https://academy.firma.example"
@@ -131,6 +132,7 @@ def test_reminders_and_escalation(mail_world, smtp_sink, settings):
     send_due_reminders.delay(today.isoformat()).get()
     send_due_reminders.delay((today + datetime.timedelta(days=7)).isoformat()).get()
     send_due_reminders.delay((today + datetime.timedelta(days=10)).isoformat()).get()
+    sweep()  # the outbox rows wait for their commit; the sweep sends them
     mails = by_recipient(smtp_sink)
     de, en = mail_world["de"].email, mail_world["en"].email
     expected = {
@@ -166,6 +168,7 @@ def test_weekly_digests(mail_world, smtp_sink):
             user=mail_world[key], course=mail_world["course"], due_date=datetime.date(2026, 1, 1)
         )
     assert send_weekly_digests.delay("2026-06-01").get() == 2
+    sweep()  # the outbox rows wait for their commit; the sweep sends them
     mails = by_recipient(smtp_sink)
     text = check(
         mails[mail_world["manager_de"].email][0],
@@ -202,7 +205,7 @@ def test_nudges_action_items_and_hr_notice(mail_world, smtp_sink):
         roles=[roles.LEARNER, roles.HR], email="hr.en@firma.example", preferred_language="en"
     )
     for key in ("de", "en"):
-        send_nudge_email.delay(champion.pk, mail_world[key].pk).get()
+        send_nudge_email(champion.pk, mail_world[key].pk, key=f"nudge-test:{key}")
     profile = ChampionProfile.objects.create(user=champion, status=ChampionStatus.ACTIVE)
     group = CoachingGroup.objects.create(
         name="G", champion=profile, start_date=datetime.date(2026, 1, 1)
@@ -218,7 +221,8 @@ def test_nudges_action_items_and_hr_notice(mail_world, smtp_sink):
             due_date=datetime.date(2026, 2, 1),
         )
     assert remind_overdue_action_items.delay("2026-02-05").get() == 2
-    notify_hr_unassigned.delay(profile.pk, [mail_world["de"].pk, mail_world["en"].pk]).get()
+    notify_hr_unassigned(profile.pk, [mail_world["de"].pk, mail_world["en"].pk], "test")
+    sweep()  # the outbox rows wait for their commit; the sweep sends them
     mails = by_recipient(smtp_sink)
     de, en = mail_world["de"].email, mail_world["en"].email
     nudge_de, item_de = mails[de]

@@ -1,0 +1,187 @@
+"""Throwaway real services for the fault tests: redis-server, an SMTP sink that fails on demand.
+
+Each is started on a free port by a session-scoped fixture (tests/outbox/conftest.py), so `make
+test` alone runs them and parallel CI runs do not collide.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, up: bool = True, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            if up:
+                return
+        except OSError:
+            if not up:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"port {port} did not come {'up' if up else 'down'} in {timeout} s")
+
+
+class RedisServer:
+    """A real redis-server (Debian package) without persistence, to be killed and restarted."""
+
+    def __init__(self) -> None:
+        self.binary = shutil.which("redis-server")
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--loglevel",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+
+    def kill(self) -> None:
+        """SIGKILL, like an out-of-memory kill or a crashed host: queued data is gone."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+        wait_for_port(self.port, up=False)
+
+
+@dataclass
+class SmtpSink:
+    """What the sink received, and whether it refuses mail right now (4xx or 5xx)."""
+
+    port: int = 0
+    fail_with: str = ""  # e.g. "451 4.3.0 Try again later" or "550 5.1.1 No such user"
+    messages: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        if self.fail_with:
+            return self.fail_with
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.original_content))
+        return "250 OK"
+
+    def message_ids(self) -> list[str]:
+        with self.lock:
+            return [m["Message-ID"] for m in self.messages]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+
+BASE_DIR = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+def project_env(**overrides: str) -> dict[str, str]:
+    """The environment for a project process (web, worker, beat, manage.py) in a test."""
+    import os
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL", "CELERY_BROKER_URL"}
+        and not k.startswith(("PYTEST_", "CELERY_RESULT"))
+    }
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.dev", "LOG_LEVEL": "WARNING"})
+    env.update(overrides)
+    return env
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process in KiB (Linux /proc)."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+class ProjectProcess:
+    """A project process (gunicorn, celery worker or beat) started for a test and stopped after."""
+
+    def __init__(self, args: list[str], env: dict[str, str], log_path) -> None:
+        self.log = open(log_path, "wb")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            args, cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+def start_gunicorn(env: dict[str, str], log_path, workers: int = 2) -> tuple[ProjectProcess, str]:
+    """gunicorn serving the project on a free port; returns the process and its base URL."""
+    import sys
+    import urllib.request
+
+    port = free_port()
+    web = ProjectProcess(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "60",
+        ],
+        env,
+        log_path,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/health/live/", timeout=2) as response:
+                if response.status == 200:
+                    return web, base
+        except OSError:
+            time.sleep(0.3)
+    web.stop()
+    raise TimeoutError(f"gunicorn did not answer; see {log_path}")
