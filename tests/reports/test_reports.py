@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from assignments.models import Assignment
 from curriculum import services as progress
@@ -137,7 +138,7 @@ def test_hr_views_are_forbidden_to_other_roles(
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     assert client_as(hr_user).get(url).status_code == 200
-    assert client_as(learner).post("/people/import/apply/").status_code == 403
+    assert client_as(learner).post(reverse("people:import_apply", args=[1])).status_code == 403
 
 
 @pytest.mark.django_db
