@@ -61,6 +61,9 @@ def test_lesson_and_quiz_end_up_as_valid_statements_in_ralph(
     with django_capture_on_commit_callbacks(execute=True):
         quiz, attempt = pass_lesson_quiz(learner, tree.lessons[1])
     with django_capture_on_commit_callbacks(execute=True):
+        # the test quiz is not embedded in the lesson body, so passing it completes no lesson
+        # (the server derives the lesson from the page); the learner marks it done instead
+        progress.complete_lesson(learner, tree.lessons[1])
         progress.complete_lesson(learner, tree.lessons[2])
 
     assert attempt.passed
