@@ -17,8 +17,8 @@ MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/language/", "/i18n
 
 
 class PreferredLanguageMiddleware:
-    """On pages without a language prefix: the logged-in user's preferred language; for someone
-    logged out, their language cookie or their browser's language."""
+    """On pages without a language prefix (every app view): the logged-in user's preferred
+    language; for someone logged out, their language cookie or their browser's language."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,12 +30,16 @@ class PreferredLanguageMiddleware:
             user is not None
             and user.is_authenticated
             and not prefixed
-            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
             and user.preferred_language in dict(settings.LANGUAGES)
             and not _is_wagtail_page_path(request.path_info)
         ):
+            # The stored preference wins over a stale cookie: the switcher updates both, and a
+            # cookie from another account on this browser must not turn the header German.
             translation.activate(user.preferred_language)
             request.LANGUAGE_CODE = user.preferred_language
+            response = self.get_response(request)
+            patch_vary_headers(response, ("Cookie",))
+            return response
         elif (
             (user is None or not user.is_authenticated)
             and not prefixed

@@ -44,8 +44,13 @@ def attempts_left(user, quiz: Quiz, used: int | None = None) -> int | None:
 
 
 def open_attempt(user, quiz: Quiz) -> Attempt | None:
-    """The user's unfinished attempt on this quiz, if any (submitting an expired one first)."""
-    attempt = Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=True).first()
+    """The user's unfinished attempt on this quiz in any language, if any (submitting an expired
+    one first): an attempt begun in German is resumed, not doubled, on the English page."""
+    attempt = (
+        Attempt.objects.select_related("quiz")
+        .filter(user=user, quiz__translation_key=quiz.translation_key, submitted_at__isnull=True)
+        .first()
+    )
     if attempt is not None and attempt.deadline and timezone.now() >= attempt.deadline:
         submit_attempt(attempt)
         return None
@@ -273,11 +278,29 @@ def submit_attempt(
 
 
 def best_attempt(user, quiz: Quiz) -> Attempt | None:
-    """The user's highest-scoring submitted attempt."""
+    """The user's highest-scoring submitted attempt, in any language version of the quiz."""
     return (
-        Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=False)
+        Attempt.objects.filter(
+            user=user, quiz__translation_key=quiz.translation_key, submitted_at__isnull=False
+        )
         .order_by("-score_percent", "submitted_at")
         .first()
+    )
+
+
+def has_passed(user, quiz: Quiz) -> bool:
+    """Whether the user passed this quiz in any language."""
+    return Attempt.objects.filter(
+        user=user, quiz__translation_key=quiz.translation_key, passed=True
+    ).exists()
+
+
+def attempt_history(user, quiz: Quiz, limit: int = 50) -> list[Attempt]:
+    """The user's attempts at a quiz in every language, newest first."""
+    return list(
+        Attempt.objects.select_related("quiz__locale")
+        .filter(user=user, quiz__translation_key=quiz.translation_key)
+        .order_by("-started_at")[:limit]
     )
 
 
@@ -289,7 +312,7 @@ def may_show_answers(attempt: Attempt) -> bool:
     if rule == ShowAnswers.AFTER_ATTEMPT:
         return True
     if rule == ShowAnswers.AFTER_PASS:
-        return Attempt.objects.filter(user=attempt.user, quiz=attempt.quiz, passed=True).exists()
+        return has_passed(attempt.user, attempt.quiz)
     return False
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -196,10 +197,22 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def history(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """The learner's own attempts at a quiz."""
     quiz = get_object_or_404(Quiz, pk=quiz_id)
-    attempts = Attempt.objects.filter(user=request.user, quiz=quiz).order_by("-started_at")[:50]
-    best = services.best_attempt(request.user, quiz)
+    attempts = services.attempt_history(request.user, quiz)
+    languages = dict(settings.LANGUAGES)
+    for attempt in attempts:
+        attempt.language_name = languages.get(attempt.quiz.locale.language_code, "")
+    back = safe_next(request, "")
     return render(
-        request, "quizzes/history.html", {"quiz": quiz, "attempts": attempts, "best": best}
+        request,
+        "quizzes/history.html",
+        {
+            "quiz": quiz,
+            "attempts": attempts,
+            "best": services.best_attempt(request.user, quiz),
+            "passed": services.has_passed(request.user, quiz),
+            "back_url": back or reverse("wagtail_serve", args=[""]),
+            "back_label": _("Back to the lesson") if back else _("Back to my learning"),
+        },
     )
 
 
