@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
+from django.test import testcases
 
 from accounts import roles
 from accounts.factories import UserFactory
+
+
+class _OneRequestAtATime(testcases._StaticFilesHandler):
+    """The live server handles one request at a time. On SQLite its threads share the test
+    database's single in-memory connection, and two requests at once (a page and the service
+    worker's prefetch, say) deadlock inside it: a browser test then hangs forever. Connections stay
+    threaded, so the browser's keep-alive connections do not block each other."""
+
+    lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return super().__call__(environ, start_response)
+
+
+testcases.LiveServerThread.static_handler = _OneRequestAtATime
 
 
 @pytest.fixture(autouse=True, scope="session")
