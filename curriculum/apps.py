@@ -8,3 +8,9 @@ class CurriculumConfig(AppConfig):
         from . import personal_data, signals  # noqa: F401
 
         personal_data.register()
+
+        from quizzes.services import register_next_step_provider
+
+        from .services import quiz_next_steps
+
+        register_next_step_provider(quiz_next_steps)

@@ -413,3 +413,48 @@ def save_reflection(user, lesson: LessonPage, block_id: str, text: str) -> Refle
         user=user, lesson=lesson, block_id=block_id, defaults={"text": text}
     )
     return answer
+
+
+def quiz_next_steps(attempt) -> list:
+    """After a passed quiz: the certificate when the course is complete, else the next open
+    lesson (or the course page, where the final test is). Registered with quizzes."""
+    from django.urls import reverse
+
+    from core.ids import parse_id
+    from quizzes.services import NextStep
+
+    kind, _sep, raw_id = attempt.context_key.partition(":")
+    page_id = parse_id(raw_id)
+    if page_id is None:
+        return []
+    if kind == "lesson":
+        lesson = LessonPage.objects.filter(pk=page_id).defer_streamfields().first()
+        course = default_language_page(lesson).course if lesson else None
+    elif kind == "course":
+        course = CoursePage.objects.filter(pk=page_id).first()
+    else:
+        return []
+    if course is None:
+        return []
+    course = default_language_page(course)
+    certificate = Certificate.objects.filter(user=attempt.user, course=course).first()
+    if certificate is not None:
+        return [
+            NextStep(
+                label=_("Download your certificate"),
+                url=reverse("curriculum:download_certificate", args=[certificate.code]),
+                primary=True,
+            )
+        ]
+    progress = course_progress(attempt.user, course)
+    if progress.next_lesson is not None:
+        shown = localized_pages([progress.next_lesson])[progress.next_lesson.pk]
+        return [
+            NextStep(
+                label=_("Next lesson: %(title)s") % {"title": shown.title},
+                url=shown.url,
+                primary=True,
+            )
+        ]
+    shown_course = localized_pages([course])[course.pk]
+    return [NextStep(label=_("To the course"), url=shown_course.url, primary=True)]

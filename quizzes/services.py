@@ -12,6 +12,7 @@ editor's later change to the quiz never re-grades it."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -286,6 +287,104 @@ def best_attempt(user, quiz: Quiz) -> Attempt | None:
         .order_by("-score_percent", "submitted_at")
         .first()
     )
+
+
+@dataclass
+class AnswerReview:
+    """One question of a submitted attempt as the result page explains it."""
+
+    question: Question
+    number: int
+    score: float
+    chosen: list[dict]  # the learner's options, in the learner's order (ordering questions)
+    correct: list[dict]  # the right options, in the right order
+    order_wrong: bool  # an ordering question whose order differs from the right one
+
+    @property
+    def is_ordering(self) -> bool:
+        return self.question.kind == QuestionKind.ORDERING
+
+    @property
+    def correct_text(self) -> str:
+        """The right options as one readable line (no separator after the last one)."""
+        return "; ".join(option["text"] for option in self.correct)
+
+
+def review_answers(attempt: Attempt) -> list[AnswerReview]:
+    """Each question with what the learner chose (their own order) and what was right."""
+    reviews = []
+    for number, question in enumerate(attempt_questions(attempt), start=1):
+        options = attempt_options(attempt, question)
+        by_id = {option["id"]: option for option in options}
+        chosen_ids = [i for i in attempt.answers.get(str(question.pk), []) if i in by_id]
+        if question.kind == QuestionKind.ORDERING:
+            chosen = [by_id[i] for i in chosen_ids]
+            correct = list(options)
+            order_wrong = chosen_ids != [option["id"] for option in options]
+        else:
+            chosen = [option for option in options if option["id"] in chosen_ids]
+            correct = [option for option in options if option["correct"]]
+            order_wrong = False
+        reviews.append(
+            AnswerReview(
+                question=question,
+                number=number,
+                score=attempt.question_scores.get(str(question.pk), 0),
+                chosen=chosen,
+                correct=correct,
+                order_wrong=order_wrong,
+            )
+        )
+    return reviews
+
+
+@dataclass
+class NextStep:
+    """A way on from a quiz result: a link, or a form that starts a new attempt."""
+
+    label: str
+    url: str
+    primary: bool = False
+    retry: bool = False  # a POST to start the quiz again (with `context`)
+    context: str = ""
+
+
+NextStepProvider = Callable[[Attempt], list[NextStep]]
+_next_step_providers: list[NextStepProvider] = []
+
+
+def register_next_step_provider(provider: NextStepProvider) -> None:
+    """Let a higher app (curriculum) offer what comes after a quiz: next lesson, certificate."""
+    if provider not in _next_step_providers:
+        _next_step_providers.append(provider)
+
+
+def next_steps(attempt: Attempt, back_url: str = "") -> list[NextStep]:
+    """What the learner can do after this result; exactly one step is the primary one.
+
+    Passed: what the embedding page offers (certificate, next lesson), then back to the page.
+    Not passed: try again while attempts are left (primary), and re-read the page."""
+    from django.urls import reverse
+
+    steps: list[NextStep] = []
+    if attempt.passed:
+        for provider in _next_step_providers:
+            steps.extend(provider(attempt))
+    elif attempts_left(attempt.user, attempt.quiz) != 0:
+        steps.append(
+            NextStep(
+                label=_("Try again"),
+                url=reverse("quizzes:start", args=[attempt.quiz_id]),
+                retry=True,
+                context=sign_context(attempt.quiz, attempt.context_key),
+            )
+        )
+    if back_url:
+        label = _("Back to the lesson") if attempt.passed else _("Read the lesson again")
+        steps.append(NextStep(label=label, url=back_url))
+    if steps and not any(step.primary for step in steps):
+        steps[0].primary = True
+    return steps
 
 
 def has_passed(user, quiz: Quiz) -> bool:

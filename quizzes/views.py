@@ -118,8 +118,8 @@ def save(request: HttpRequest, attempt_id: int) -> HttpResponse:
         services.save_answers(attempt, _posted_answers(request))
     except services.QuizRuleError as error:
         return _rule_error(request, attempt, error)
-    if request.headers.get("HX-Request"):
-        return HttpResponse("✓")
+    if request.headers.get("HX-Request"):  # saved in place, the page stays where it is
+        return HttpResponse(_("Saved ✓"))
     messages.success(request, _("Your answers are saved."))
     return redirect(
         with_query(reverse("quizzes:attempt", args=[attempt.pk]), next=safe_next(request, ""))
@@ -165,29 +165,17 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
     if attempt.is_open:
         return redirect(reverse("quizzes:attempt", args=[attempt.pk]))
-    show = services.may_show_answers(attempt)
-    rows = []
-    for question in services.attempt_questions(attempt):
-        chosen = attempt.answers.get(str(question.pk), [])
-        options = services.attempt_options(attempt, question)
-        rows.append(
-            {
-                "question": question,
-                "score": attempt.question_scores.get(str(question.pk), 0),
-                "chosen": [o for o in options if o["id"] in chosen],
-                "options": options,
-                "chosen_ids": chosen,
-            }
-        )
+    back = safe_next(request, "")
     return render(
         request,
         "quizzes/result.html",
         {
             "attempt": attempt,
-            "rows": rows,
-            "show_answers": show,
+            "reviews": services.review_answers(attempt),
+            "show_answers": services.may_show_answers(attempt),
             "attempts_left": services.attempts_left(request.user, attempt.quiz),
-            "next": safe_next(request, ""),
+            "steps": services.next_steps(attempt, back_url=back),
+            "next": back,
         },
     )
 

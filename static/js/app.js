@@ -47,3 +47,32 @@ document.addEventListener("DOMContentLoaded", () => {
     if (status) status.classList.remove("is-visible");
   });
 })();
+
+// A quiz with a time limit: a live countdown; a few seconds before the deadline the answers are
+// submitted so they still count.
+(() => {
+  const timer = document.querySelector(".quiz-countdown[data-deadline]");
+  if (!timer) return;
+  const deadline = Date.parse(timer.dataset.deadline);
+  if (Number.isNaN(deadline)) return;
+  const form = timer.closest("main").querySelector("form.quiz-form");
+  let submitted = false;
+  const tick = () => {
+    const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    const minutes = Math.floor(left / 60);
+    const seconds = String(left % 60).padStart(2, "0");
+    timer.textContent = timer.dataset.label.replace("%(time)s", `${minutes}:${seconds}`);
+    if (left <= 60) timer.classList.add("is-urgent");
+    if (left === 60) timer.setAttribute("aria-live", "polite");
+    if (left <= 3 && form && !submitted) {
+      submitted = true;
+      timer.textContent = timer.dataset.ended;
+      const button = form.querySelector("#submit-quiz");
+      if (form.requestSubmit) form.requestSubmit(button || undefined);
+      else form.submit();
+      return;
+    }
+    window.setTimeout(tick, 1000);
+  };
+  tick();
+})();
