@@ -1,14 +1,13 @@
 """Reading monthly CX figures from the files HR and operations really have.
 
-Accepted: CSV with `,`, `;` or tab (UTF-8 with or without BOM, UTF-16, Windows-1252) and XLSX.
+Accepted: whatever the people import reads (`people.tabular`: CSV with `,`, `;` or tab in UTF-8,
+UTF-16 or Windows-1252, and XLSX).
 Two layouts: one row per unit and month with a column per figure ("wide"), or one row per value
 with a figure column ("long"). German and English headers, German numbers (`42,5`)."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from collections import OrderedDict
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -16,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from people.models import Department, Location
+from people.tabular import TableError, read_table
 
 from .models import Metric
 
@@ -83,10 +83,11 @@ def read_figures(content: bytes, filename: str) -> tuple[list[dict], list[dict]]
     """(rows ready to apply, grouped errors). Rows are plain JSON-able dicts."""
     errors = _Errors()
     try:
-        table = _read_table(content, filename)
-    except ValueError as exc:
+        read = read_table(content, filename)
+    except TableError as exc:
         errors.add(str(exc))
         return [], errors.as_list()
+    table = [read.headers, *read.rows]
     if not table or not any(cell for cell in table[0]):
         errors.add(_("The file is empty."))
         return [], errors.as_list()
@@ -233,8 +234,6 @@ def _unit_of(cells, columns, lookup: _Lookups, errors: _Errors, line: int):
 
 
 def _parse_month(cell) -> datetime.date | None:
-    if isinstance(cell, datetime.datetime | datetime.date):
-        return datetime.date(cell.year, cell.month, 1)
     text = _clean(cell).lower()
     patterns = [
         (r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", lambda m: (m[1], m[2])),
@@ -257,64 +256,21 @@ def _parse_month(cell) -> datetime.date | None:
 
 
 def _parse_value(cell) -> Decimal | None:
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        value = Decimal(str(cell))
-    else:
-        text = _clean(cell).replace("\u2212", "-").replace(" ", "").replace("\u00a0", "")
-        text = text.removesuffix("%")
-        if "," in text and "." in text:  # 1.234,5 or 1,234.5: the last one is the decimal mark
-            if text.rfind(",") > text.rfind("."):
-                text = text.replace(".", "").replace(",", ".")
-            else:
-                text = text.replace(",", "")
+    text = _clean(cell).replace("\u2212", "-").replace(" ", "").replace("\u00a0", "")
+    text = text.removesuffix("%")
+    if "," in text and "." in text:  # 1.234,5 or 1,234.5: the last one is the decimal mark
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
         else:
-            text = text.replace(",", ".")
-        if not re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
-            return None
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            return None
+            text = text.replace(",", "")
+    else:
+        text = text.replace(",", ".")
+    if not re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
     if not value.is_finite() or abs(value) >= Decimal("1e10"):
         return None
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _read_table(content: bytes, filename: str) -> list[list]:
-    if content[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
-        return _read_xlsx(content)
-    text = _decode(content)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ";" if text.split("\n", 1)[0].count(";") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-
-
-def _decode(content: bytes) -> str:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16")
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content.decode("utf-8-sig")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")
-
-
-def _read_xlsx(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ValueError(_("The Excel file could not be read.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = []
-    for row in sheet.iter_rows(values_only=True):
-        rows.append(["" if cell is None else cell for cell in row])
-        if len(rows) > MAX_ROWS + 1:
-            break
-    workbook.close()
-    return rows

@@ -236,7 +236,7 @@ def test_xlsx_with_real_dates_and_numbers(units):
         (b"Monat;Standort;NPS\n03.2025;Bremen;5\n", "Unbekannter Standort „Bremen“"),
         (b"Monat;Standort;NPS\n03.2025;Hamburg;5\n2025-03;Hamburg;6\n", "zweimal"),
         (b"Monat;Standort;NPS\n03.2025;;5\n", "entweder einen Standort oder eine Abteilung"),
-        (b"PK\x03\x04broken", "Excel-Datei konnte nicht gelesen werden"),
+        (b"PK\x03\x04broken", "Excel-Datei konnte nicht geöffnet werden"),
     ],
 )
 def test_bad_files_are_refused_with_a_clear_message(units, content, message):
