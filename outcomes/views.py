@@ -17,11 +17,11 @@ from accounts.permissions import (
     learner_required,
     role_required,
 )
+from core.charts import line_chart_svg
 from core.exports import csv_response, xlsx_response
 from curriculum.models import CoursePage
 
 from . import services
-from .charts import line_chart_svg
 from .forms import FeedbackForm, FigureUploadForm, MetricForm, OutcomesFilterForm
 from .models import FigureUpload, Metric
 

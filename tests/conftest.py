@@ -6,6 +6,7 @@ import io
 import threading
 
 import pytest
+
 from django.test import testcases
 
 from accounts import roles
