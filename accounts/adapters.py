@@ -4,26 +4,23 @@ written like every other mail of the product; SSO accounts get the default role.
 from __future__ import annotations
 
 import logging
-import smtplib
+import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from kombu.exceptions import OperationalError
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
 from django.template import TemplateDoesNotExist
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
-from core.mail import compose, site_url, to_payload
+from core.mail import compose, site_url
+from outbox.services import enqueue_email
 
 from . import services, sso
 from .models import User
-from .tasks import deliver_mail
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +79,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's mails through core.mail: multipart, our "Sie" texts, the recipient's language,
-        links to SITE_URL. If the mail server is down the person gets a clear message, not a 500."""
+        links to SITE_URL. Queued in the outbox, so a mail server or broker that is down delays
+        the mail but neither loses it nor shows the person an error."""
         request = self.request
         user = context.get("user")
         language = mail_language(request, email, user)
@@ -101,21 +99,15 @@ class AccountAdapter(DefaultAccountAdapter):
             logger.warning("No multipart templates for allauth mail %s", template_prefix)
             with translation.override(language):
                 message = self.render_mail(template_prefix, email, ctx)
-        try:
-            if settings.CELERY_TASK_ALWAYS_EAGER:
-                message.send()  # no queue: sent now, and a failure is said right away
-            else:
-                deliver_mail.delay(to_payload(message))  # kept and retried by the worker
-        except (smtplib.SMTPException, OSError, OperationalError) as error:
-            logger.error("Mail %s to %s not sent: %s", template_prefix, email, error)
-            if request is not None:
-                messages.error(
-                    request,
-                    _(
-                        "We could not send the e-mail because our mail server cannot be reached "
-                        "right now. Please try again in a few minutes."
-                    ),
-                )
+        # Through the outbox like every other mail: kept when the broker or mail server is down,
+        # retried, listed for HR when it fails; the text (codes, reset links) is wiped once sent.
+        kind = template_prefix.rsplit("/", 1)[-1]
+        enqueue_email(
+            message,
+            topic=f"account-{kind}"[:80],
+            key=f"account:{kind}:{uuid.uuid4().hex}",
+            sensitive=True,
+        )
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """Setting up two-factor authentication after an SSO log-in asks for no password: people

@@ -67,19 +67,20 @@ def invite_many(
 
 
 def schedule_invitation_mails(invitation_ids: list[int]) -> None:
-    """Queue the e-mails of these invitations in batches once the transaction commits."""
-    from django.db import transaction
-
-    from .tasks import send_invitation_batch
+    """Queue the e-mails of these invitations in batches, written to the outbox in this
+    transaction: a broker that is down when HR presses the button loses none of them."""
+    from outbox.services import enqueue_task
 
     size = settings.INVITATION_BATCH_SIZE
     pause = settings.INVITATION_BATCH_SECONDS
     for number, start in enumerate(range(0, len(invitation_ids), size)):
         batch = invitation_ids[start : start + size]
-        transaction.on_commit(
-            lambda batch=batch, number=number: send_invitation_batch.apply_async(
-                args=[batch], countdown=number * pause
-            )
+        enqueue_task(
+            "accounts.tasks.send_invitation_batch",
+            key=f"invitations:{batch[0]}-{batch[-1]}:{len(batch)}",
+            args=[batch],
+            delay=number * pause,
+            topic="invitation-batch",
         )
 
 

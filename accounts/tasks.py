@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import shared_task
 
 from django.conf import settings
@@ -11,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.mail import compose, from_payload, site_url
+from core.mail import compose, site_url
 from outbox.services import enqueue_email
 
 from .models import Invitation
@@ -58,15 +56,3 @@ def send_invitation_batch(self, invitation_ids: list[int]) -> int:
     for invitation_id, email in invitations:
         send_invitation(invitation_id, languages.get(email))
     return len(invitations)
-
-
-@shared_task(bind=True, max_retries=8)
-def deliver_mail(self, payload: dict) -> None:
-    """Send one composed mail (core.mail.to_payload); while the mail server is unreachable the
-    mail stays queued and is retried with growing pauses (1, 2, 4 … 128 minutes)."""
-    try:
-        from_payload(payload).send()
-    except (smtplib.SMTPException, OSError) as error:
-        if self.request.is_eager:
-            raise  # no queue to keep it in: the caller says so
-        raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from error

@@ -353,18 +353,21 @@ def _new_ids(rule: AssignmentRule) -> list[int]:
 
 
 def schedule_assignment_notices(assignment_ids: list[int]) -> None:
-    """E-mail assignees in batches (one mail per person) once the transaction commits."""
+    """E-mail assignees in batches (one mail per person), written to the outbox in this
+    transaction and sent after the commit, even if the broker is down at that moment."""
     from django.conf import settings
 
-    from .tasks import send_assignment_notices
+    from outbox.services import enqueue_task
 
     size, pause = settings.INVITATION_BATCH_SIZE, settings.INVITATION_BATCH_SECONDS
     for number, start in enumerate(range(0, len(assignment_ids), size)):
         batch = assignment_ids[start : start + size]
-        transaction.on_commit(
-            lambda batch=batch, number=number: send_assignment_notices.apply_async(
-                args=[batch], countdown=number * pause
-            )
+        enqueue_task(
+            "assignments.tasks.send_assignment_notices",
+            key=f"assigned:{batch[0]}-{batch[-1]}:{len(batch)}",
+            args=[batch],
+            delay=number * pause,
+            topic="assignment-batch",
         )
 
 

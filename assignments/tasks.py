@@ -8,6 +8,7 @@ hears about it once, REMINDER_ESCALATE_AFTER_DAYS after the due date. Never dail
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -210,7 +211,7 @@ def send_assignment_notices(self, assignment_ids: list[int]) -> int:
         .order_by("due_date")
     ):
         by_user[assignment.user_id].append(assignment)
-    for items in by_user.values():
+    for user_id, items in by_user.items():
         user = items[0].user
         language = language_of(user)
         with translation.override(language):
@@ -223,7 +224,7 @@ def send_assignment_notices(self, assignment_ids: list[int]) -> int:
                 for a in items
             ]
             label = _("Open CX Academy")
-        compose(
+        message = compose(
             "assignments/email/assigned",
             {
                 "user": user,
@@ -233,5 +234,9 @@ def send_assignment_notices(self, assignment_ids: list[int]) -> int:
             },
             to=user.email,
             language=language,
-        ).send()
+        )
+        # One mail per person and batch, however often the batch runs.
+        ids = ",".join(str(a.pk) for a in items)
+        digest = hashlib.sha256(ids.encode()).hexdigest()[:24]
+        enqueue_email(message, topic="assigned", key=f"assigned:{user_id}:{digest}")
     return len(by_user)

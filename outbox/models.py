@@ -17,6 +17,7 @@ class OutboxMessage(models.Model):
     """An e-mail (or other outbound message) that must go out once its transaction has committed."""
 
     KIND_MAIL = "mail"
+    KIND_TASK = "task"  # a Celery task to start once the broker takes it (payload: task, args)
 
     kind = models.CharField(max_length=40, default=KIND_MAIL)
     topic = models.CharField(

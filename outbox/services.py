@@ -21,6 +21,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import Heartbeat, OutboxMessage, OutboxStatus
 
@@ -39,22 +40,63 @@ def _setting(name: str, default):
 
 
 def enqueue(
-    *, kind: str, topic: str, key: str, recipient: str, subject: str = "", payload: dict
+    *,
+    kind: str,
+    topic: str,
+    key: str,
+    recipient: str,
+    subject: str = "",
+    payload: dict,
+    delay: float = 0,
 ) -> OutboxMessage:
-    """Write a piece of after-commit work in the current transaction (once per idempotency key)."""
+    """Write a piece of after-commit work in the current transaction (once per idempotency key);
+    with `delay` (seconds) it is not handed over before then (spacing out batches; in eager mode,
+    with no worker to wait for, there is no delay)."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        delay = 0
+    not_before = timezone.now() + datetime.timedelta(seconds=delay) if delay else None
     message, created = OutboxMessage.objects.get_or_create(
         idempotency_key=key,
         defaults={
             "kind": kind,
             "topic": topic,
-            "recipient": recipient,
+            "recipient": recipient[:254],
             "subject": subject[:300],
             "payload": payload,
+            "next_attempt_at": not_before,
         },
     )
     if created:
-        transaction.on_commit(partial(dispatch, message.pk), robust=True)
+        transaction.on_commit(
+            partial(dispatch, message.pk, countdown=delay + 1 if delay else None), robust=True
+        )
     return message
+
+
+def enqueue_task(
+    task_name: str, *, key: str, args: list | None = None, delay: float = 0, topic: str = ""
+) -> OutboxMessage:
+    """Start a Celery task after the commit, even if the broker is down right then: the row is
+    handed to the worker, which puts the task on the broker (the sweep retries until it can).
+    The task itself must be safe to run twice (the hand-over is at least once)."""
+    return enqueue(
+        kind=OutboxMessage.KIND_TASK,
+        topic=topic or task_name.rsplit(".", 1)[-1],
+        key=key,
+        recipient=task_name,
+        payload={"task": task_name, "args": list(args or [])},
+        delay=delay,
+    )
+
+
+def hand_over_task(message: OutboxMessage) -> None:
+    """Deliver a task row: put its task on the broker (in eager mode: run it now)."""
+    from celery import Task
+
+    task = import_string(message.payload["task"])  # importing it registers it, in any process
+    if not isinstance(task, Task):
+        raise TypeError(f"{message.payload['task']} is not a Celery task")
+    task.apply_async(args=message.payload.get("args", []), retry=False)
 
 
 def enqueue_mail(
@@ -87,8 +129,12 @@ def enqueue_mail(
     )
 
 
-def enqueue_email(message: EmailMessage, *, topic: str, key: str) -> OutboxMessage:
-    """Queue a composed e-mail (core.mail.compose) to go out once the current transaction commits."""
+def enqueue_email(
+    message: EmailMessage, *, topic: str, key: str, sensitive: bool = False, delay: float = 0
+) -> OutboxMessage:
+    """Queue a composed e-mail (core.mail.compose) to go out once the current transaction commits.
+
+    `sensitive` mails (log-in codes, password-reset links) have their text wiped once sent."""
     html = next(
         (
             body
@@ -113,7 +159,9 @@ def enqueue_email(message: EmailMessage, *, topic: str, key: str) -> OutboxMessa
             "from_email": message.from_email or settings.DEFAULT_FROM_EMAIL,
             "reply_to": list(message.reply_to),
             "headers": {k: str(v) for k, v in (message.extra_headers or {}).items()},
+            "sensitive": sensitive,
         },
+        delay=delay,
     )
 
 
@@ -194,13 +242,16 @@ def deliver(message_id: int) -> str:
     try:
         if message.kind == OutboxMessage.KIND_MAIL:
             send_mail_message(message)
+        elif message.kind == OutboxMessage.KIND_TASK:
+            hand_over_task(message)
         else:
             _handlers[message.kind](message)
     except Exception as exc:
         return _record_failure(message, exc)
-    OutboxMessage.objects.filter(pk=message_id).update(
-        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
-    )
+    done = {"status": OutboxStatus.SENT, "sent_at": timezone.now(), "last_error": ""}
+    if message.payload.get("sensitive"):  # a sent log-in code or reset link is not kept
+        done["payload"] = {"sensitive": True, "wiped": True}
+    OutboxMessage.objects.filter(pk=message_id).update(next_attempt_at=None, **done)
     return "sent"
 
 
@@ -275,5 +326,11 @@ def retry_now(message: OutboxMessage) -> OutboxMessage:
 
 
 def undelivered():
-    """Mails that failed or still wait (incl. being sent), newest first: what HR and admins see."""
-    return OutboxMessage.objects.exclude(status=OutboxStatus.SENT).order_by("status", "-created_at")
+    """Mails that failed or still wait (incl. being sent), newest first: what HR and admins see.
+
+    Task hand-overs are left out: they are plumbing, and their mails show up here themselves."""
+    return (
+        OutboxMessage.objects.filter(kind=OutboxMessage.KIND_MAIL)
+        .exclude(status=OutboxStatus.SENT)
+        .order_by("status", "-created_at")
+    )

@@ -5,4 +5,4 @@ class PeopleConfig(AppConfig):
     name = "people"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import celery_hooks, signals  # noqa: F401

@@ -140,6 +140,7 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed – nothing was changed")
+    INTERRUPTED = "interrupted", _("Interrupted – nothing was changed")
 
 
 class InvitationTiming(models.TextChoices):
@@ -160,8 +161,17 @@ class EmployeeImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(
-        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+        max_length=12, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
     )
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the running job last said it is alive.")
+    )
+    worker = models.CharField(
+        max_length=200, blank=True, help_text=_("The background worker that runs the job.")
+    )
+    runs = models.PositiveSmallIntegerField(default=0)
     invitations = models.CharField(
         max_length=10, choices=InvitationTiming.choices, default=InvitationTiming.NOW
     )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
+import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts import audit
 from accounts.models import User
@@ -112,29 +116,122 @@ def import_progress(job: EmployeeImport) -> tuple[int, int]:
     return done, total
 
 
+IMPORT_TASK = "people.tasks.apply_employee_import"
+
+
+def _hand_over_import(job_id: int) -> None:
+    """Write the start of the job to the outbox: it reaches the worker even if the broker is
+    down right now (the job only starts from "queued", so a second hand-over is harmless)."""
+    from outbox.services import enqueue_task
+
+    enqueue_task(
+        IMPORT_TASK,
+        key=f"employee-import:{job_id}:{uuid.uuid4().hex}",
+        args=[job_id],
+        topic="employee-import",
+    )
+
+
 def queue_import(job: EmployeeImport, invitations: str, deactivate_missing: bool) -> bool:
     """Mark a previewed import as queued and start the background job after the commit.
 
     False when it was already started (a second click or a second tab)."""
-    from .tasks import apply_employee_import
-
     with transaction.atomic():
         started = EmployeeImport.objects.filter(pk=job.pk, status=ImportStatus.PREVIEW).update(
             status=ImportStatus.QUEUED,
             invitations=invitations,
             deactivate_missing=deactivate_missing,
+            queued_at=timezone.now(),
         )
         if started:
-            transaction.on_commit(lambda: apply_employee_import.delay(job.pk))
+            _hand_over_import(job.pk)
     return bool(started)
 
 
-def run_import(job_id: int) -> EmployeeImport:
-    """The background job: check the file again, apply it all or nothing, then invite."""
+def restart_import(job: EmployeeImport, actor) -> bool:
+    """HR starts an interrupted import again (it changed nothing, so it simply runs anew)."""
+    with transaction.atomic():
+        restarted = EmployeeImport.objects.filter(
+            pk=job.pk, status=ImportStatus.INTERRUPTED
+        ).update(status=ImportStatus.QUEUED, queued_at=timezone.now(), error="")
+        if restarted:
+            audit.record(
+                actor,
+                "employees.import_restarted",
+                f"Import {job.filename} restarted",
+                import_id=job.pk,
+            )
+            _hand_over_import(job.pk)
+    return bool(restarted)
+
+
+def import_stale_after() -> datetime.timedelta:
+    """A running import not heard of for this long cannot be running any more: the job's hard
+    time limit has passed, so Celery has killed it if the worker itself did not die."""
+    from .tasks import IMPORT_TIME_LIMIT
+
+    return datetime.timedelta(
+        seconds=getattr(settings, "IMPORT_STALE_AFTER_SECONDS", IMPORT_TIME_LIMIT + 120)
+    )
+
+
+def import_start_timeout() -> datetime.timedelta:
+    """A queued import that no worker started within this time is handed over again."""
+    return datetime.timedelta(seconds=getattr(settings, "IMPORT_START_TIMEOUT_SECONDS", 15 * 60))
+
+
+INTERRUPTED_MESSAGE = gettext_lazy(
+    "The import was interrupted because the background worker stopped. Nothing was changed: "
+    "the import runs in one step, all or nothing. Start it again."
+)
+
+
+def sweep_imports(now: datetime.datetime | None = None, restarted_worker: str = "") -> dict:
+    """Never "running" forever: a running import whose heartbeat is older than the job's time
+    limit, or that ran on a worker which has since started afresh (`restarted_worker`), is
+    marked interrupted for HR to start again; a queued import no worker picked up is handed over
+    again. Runs from beat and whenever a worker starts."""
+    now = now or timezone.now()
+    running = EmployeeImport.objects.filter(status=ImportStatus.RUNNING)
+    dead = running.filter(heartbeat_at__lt=now - import_stale_after())
+    if restarted_worker:
+        dead = dead | running.filter(worker=restarted_worker, heartbeat_at__lt=now)
+    interrupted = 0
+    for job in dead.defer("content"):
+        interrupted += EmployeeImport.objects.filter(
+            pk=job.pk, status=ImportStatus.RUNNING, heartbeat_at=job.heartbeat_at
+        ).update(status=ImportStatus.INTERRUPTED, error=str(INTERRUPTED_MESSAGE), finished_at=now)
+        logger.warning("Employee import %s interrupted (worker %s stopped)", job.pk, job.worker)
+    requeued = 0
+    waiting = EmployeeImport.objects.filter(
+        status=ImportStatus.QUEUED, queued_at__lt=now - import_start_timeout()
+    ).values_list("pk", flat=True)
+    for pk in waiting:
+        with transaction.atomic():
+            if EmployeeImport.objects.filter(pk=pk, status=ImportStatus.QUEUED).update(
+                queued_at=now
+            ):
+                _hand_over_import(pk)
+                requeued += 1
+    return {"interrupted": interrupted, "requeued": requeued}
+
+
+def run_import(job_id: int, worker: str = "") -> EmployeeImport:
+    """The background job: check the file again, apply it all or nothing, then invite.
+
+    Starts only from "queued" (claimed with one conditional UPDATE), so a task delivered twice
+    or handed over twice runs the import once."""
+    now = timezone.now()
+    claimed = EmployeeImport.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        worker=worker or "",
+        runs=F("runs") + 1,
+    )
     job = EmployeeImport.objects.select_related("created_by").get(pk=job_id)
-    if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
-        return job  # already done: the task is safe to run twice
-    EmployeeImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    if not claimed:
+        return job  # running elsewhere, done, failed or interrupted: nothing to do here
     key = PROGRESS_KEY.format(job.pk)
 
     def progress(done: int, total: int) -> None:
@@ -143,7 +240,9 @@ def run_import(job_id: int) -> EmployeeImport:
     try:
         preview = preview_import(bytes(job.content), job.filename, actor=job.created_by)
         progress(0, len(preview.rows))
-        EmployeeImport.objects.filter(pk=job.pk).update(total_rows=len(preview.rows))
+        EmployeeImport.objects.filter(pk=job.pk).update(
+            total_rows=len(preview.rows), heartbeat_at=timezone.now()
+        )
         if not preview.ok:
             raise ValueError("; ".join(preview.errors[:5]) or gettext("The file has errors."))
         with transaction.atomic():

@@ -13,6 +13,7 @@ urlpatterns = [
     path("import/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("import/<int:pk>/create-units/", views.import_create_units, name="import_create_units"),
     path("import/<int:pk>/apply/", views.import_apply, name="import_apply"),
+    path("import/<int:pk>/restart/", views.import_restart, name="import_restart"),
     path(
         "import/<int:pk>/invitations/",
         views.import_send_invitations,

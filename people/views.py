@@ -291,6 +291,18 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @hr_required
 @require_POST
+def import_restart(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start an import again that a stopped worker interrupted (it had changed nothing)."""
+    job = _import_job(request, pk)
+    if services.restart_import(job, request.user):
+        messages.success(request, _("The import has been started again."))
+    else:
+        messages.info(request, _("Only an interrupted import can be started again."))
+    return redirect("people:import_detail", pk=job.pk)
+
+
+@hr_required
+@require_POST
 def import_send_invitations(request: HttpRequest, pk: int) -> HttpResponse:
     """The invitations of an import applied with "later", sent now."""
     job = _import_job(request, pk)

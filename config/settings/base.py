@@ -326,10 +326,18 @@ OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=60 * 60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 OUTBOX_REDISPATCH_AFTER_SECONDS = env.int("OUTBOX_REDISPATCH_AFTER_SECONDS", default=60)
-OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+OUTBOX_STUCK_AFTER_SECONDS = env.int(
+    "OUTBOX_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60
+)
 OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
+# Employee imports (people/services.sweep_imports): "running" with no heartbeat for longer than the
+# job's 30-minute time limit (people/tasks.py) + 2 minutes = interrupted; queued and not started
+# after 15 minutes = handed over again.
+IMPORT_STALE_AFTER_SECONDS = env.int("IMPORT_STALE_AFTER_SECONDS", default=30 * 60 + 120)
+IMPORT_START_TIMEOUT_SECONDS = env.int("IMPORT_START_TIMEOUT_SECONDS", default=15 * 60)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": OUTBOX_SWEEP_SECONDS},
+    "import-sweep": {"task": "people.tasks.sweep_imports", "schedule": 5 * 60},
     "training-reminders-daily": {
         "task": "assignments.tasks.send_due_reminders",
         "schedule": crontab(hour=7, minute=0),

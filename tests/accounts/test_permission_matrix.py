@@ -96,6 +96,7 @@ EXPECTED = {
     "people:import_create_units": ("import_job", only({"hr"}, status=NOT_ALLOWED)),
     "people:import_apply": ("import_job", only({"hr"}, status=NOT_ALLOWED)),
     "people:import_send_invitations": ("import_job", only({"hr"}, status=NOT_ALLOWED)),
+    "people:import_restart": ("import_job", only({"hr"}, status=NOT_ALLOWED)),
     "people:units": ("unit_kind", only({"hr"})),
     "people:unit_new": ("unit_kind", only({"hr"})),
     "people:unit_edit": ("unit", only({"hr"})),

@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 
+from config.celery import app as celery_app
+
 from .services import RedisServer, SmtpSink, free_port
 
 
@@ -26,6 +28,22 @@ def redis_up(redis_server):
     if redis_server.process is None:
         redis_server.start()
     return redis_server
+
+
+@pytest.fixture
+def broker(redis_up, settings):
+    """Celery sends to the throwaway Redis for real (no eager mode) during the test."""
+    saved = {
+        key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")
+    }
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.conf.update(broker_url=redis_up.url, task_always_eager=False, result_backend=None)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    yield redis_up
+    celery_app.conf.update(saved)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture(scope="session")

@@ -101,6 +101,13 @@ class SmtpSink:
             self.messages.clear()
 
 
+def queued_tasks(url: str) -> int:
+    """Tasks waiting on the broker's default queue."""
+    import redis
+
+    return redis.Redis.from_url(url).llen("celery")
+
+
 BASE_DIR = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 

@@ -17,9 +17,10 @@ import redis
 from django.core.cache import cache
 
 from champions.models import ChampionProfile, ChampionStatus, CoachingGroup, Membership, Nudge
-from config.celery import app as celery_app
 from outbox import services
 from outbox.models import OutboxMessage, OutboxStatus
+
+from .services import queued_tasks
 
 pytestmark = pytest.mark.faults
 PASSWORD = "correct-horse-42"
@@ -83,22 +84,6 @@ def test_failed_log_ins_are_still_limited_while_the_cache_is_down(
 
 
 @pytest.fixture
-def broker(redis_up, settings):
-    """Celery sends to the throwaway Redis for real (no eager mode) during the test."""
-    saved = {
-        key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")
-    }
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    celery_app.conf.update(broker_url=redis_up.url, task_always_eager=False, result_backend=None)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    yield redis_up
-    celery_app.conf.update(saved)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
 def group(db, champion, learner):
     profile = ChampionProfile.objects.create(user=champion, status=ChampionStatus.ACTIVE)
     group = CoachingGroup.objects.create(
@@ -106,10 +91,6 @@ def group(db, champion, learner):
     )
     Membership.objects.create(group=group, user=learner)
     return group
-
-
-def queued_tasks(url: str) -> int:
-    return redis.Redis.from_url(url).llen("celery")
 
 
 @pytest.mark.django_db

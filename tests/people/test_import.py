@@ -303,17 +303,21 @@ def test_invitations_later_and_never(client_as, hr_user, org, home_page):
 @pytest.mark.django_db
 def test_invitations_go_out_in_batches(org, settings):
     from accounts.services import invite_many
+    from outbox.models import OutboxMessage
 
     settings.INVITATION_BATCH_SIZE = 2
-    from unittest import mock
-
-    with mock.patch("accounts.tasks.send_invitation_batch.apply_async") as queued:
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            invite_many([f"p{n}@example.com" for n in range(5)])
-            assert not queued.called  # only after the commit
-    batches = [call.kwargs["args"][0] for call in queued.call_args_list]
-    assert [len(b) for b in batches] == [2, 2, 1]
-    assert [call.kwargs["countdown"] for call in queued.call_args_list] == [0, 60, 120]
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a real worker waits for the spaced batches
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        invite_many([f"p{n}@example.com" for n in range(5)])
+        # written to the outbox with the invitations, handed to the broker after the commit
+        batches = list(OutboxMessage.objects.filter(kind="task").order_by("pk"))
+    assert [len(b.payload["args"][0]) for b in batches] == [2, 2, 1]
+    assert {b.payload["task"] for b in batches} == {"accounts.tasks.send_invitation_batch"}
+    first = batches[0].created_at
+    waits = [
+        b.next_attempt_at and round((b.next_attempt_at - first).total_seconds()) for b in batches
+    ]
+    assert waits == [None, 60, 120]
 
 
 @pytest.mark.django_db
