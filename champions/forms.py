@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import IdChoiceField, id_safe_formfield
@@ -68,7 +69,13 @@ class GroupForm(forms.ModelForm):
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    """A coaching session: date (today unless changed), topic, notes and who attended."""
+
+    held_on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
     topic = forms.CharField(label=_("Topic"), max_length=200)
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
@@ -83,10 +90,14 @@ class SessionForm(forms.Form):
 
 
 class ActionItemForm(forms.Form):
+    """One action item agreed in a session; an empty row is ignored."""
+
     owner = forms.ChoiceField(label=_("Owner"), required=False)
     description = forms.CharField(label=_("Action item"), max_length=300, required=False)
     due_date = forms.DateField(
-        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, members=(), **kwargs):
@@ -100,7 +111,27 @@ class ActionItemForm(forms.Form):
         return data
 
 
-ActionItemFormSet = formset_factory(ActionItemForm, extra=3, max_num=10)
+class BaseActionItemFormSet(forms.BaseFormSet):
+    """Action-item rows; the page adds rows with a button (up to `max_num`)."""
+
+    row_label = _("Action item")
+
+
+ActionItemFormSet = formset_factory(
+    ActionItemForm, formset=BaseActionItemFormSet, extra=1, max_num=20, validate_max=True
+)
+
+
+class NudgeForm(forms.Form):
+    """The champion's optional personal note in a reminder."""
+
+    note = forms.CharField(
+        label=_("Personal note (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Sent with the reminder, below the list of open training."),
+    )
 
 
 class ObservationStartForm(forms.Form):

@@ -15,9 +15,9 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Max, Q
 from django.db.models.functions import TruncMonth, TruncWeek
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import audit
@@ -356,6 +356,32 @@ def coaches(coach, member) -> bool:
     ).exists()
 
 
+def quiz_mastery(user_ids: Iterable[int]) -> dict[int, list[dict]]:
+    """Per user: each quiz taken with the best score and whether it was ever passed.
+
+    A quiz's language versions count as one quiz (the title is the one in the active language
+    where the user took that version); one query."""
+    language = translation.get_language() or ""
+    quizzes: dict[tuple[int, object], dict] = {}
+    for row in (
+        Attempt.objects.filter(user_id__in=list(user_ids), submitted_at__isnull=False)
+        .values("user_id", "quiz__translation_key", "quiz__title", "quiz__locale__language_code")
+        .annotate(best=Max("score_percent"), passes=Count("id", filter=Q(passed=True)))
+    ):
+        key = (row["user_id"], row["quiz__translation_key"])
+        entry = quizzes.setdefault(
+            key, {"topic": row["quiz__title"], "score": 0, "passed": False, "user_id": key[0]}
+        )
+        if language.startswith(row["quiz__locale__language_code"] or "-"):
+            entry["topic"] = row["quiz__title"]
+        entry["score"] = max(entry["score"], round(float(row["best"] or 0)))
+        entry["passed"] = entry["passed"] or row["passes"] > 0
+    mastery: dict[int, list[dict]] = defaultdict(list)
+    for entry in sorted(quizzes.values(), key=lambda e: e["topic"]):
+        mastery[entry.pop("user_id")].append(entry)
+    return mastery
+
+
 def member_overview(group: CoachingGroup) -> list[dict]:
     """Per member: assigned training with progress, overdue items, quiz mastery, last session (constant queries)."""
     from assignments.services import assignments_for_users
@@ -369,16 +395,7 @@ def member_overview(group: CoachingGroup) -> list[dict]:
         owner_id__in=user_ids, done_at__isnull=True, due_date__lt=today
     ).values_list("owner_id", flat=True):
         overdue[owner_id] += 1
-    mastery = defaultdict(list)
-    for row in (
-        Attempt.objects.filter(user_id__in=user_ids, submitted_at__isnull=False)
-        .values("user_id", "quiz__title")
-        .annotate(best=Avg("score_percent"))
-        .order_by("quiz__title")
-    ):
-        mastery[row["user_id"]].append(
-            {"topic": row["quiz__title"], "score": round(float(row["best"] or 0))}
-        )
+    mastery = quiz_mastery(user_ids)
     last_session = {}
     for session in (
         CoachingSession.objects.filter(group=group, attendees__in=user_ids)
@@ -463,8 +480,12 @@ def group_figures(group: CoachingGroup) -> dict:
     }
 
 
-def send_nudge(champion: ChampionProfile, member) -> bool:
-    """Queue a friendly reminder e-mail; False when this member was already nudged today.
+NUDGE_NOTE_MAX_LENGTH = 1000
+
+
+def send_nudge(champion: ChampionProfile, member, note: str = "") -> bool:
+    """Queue a friendly reminder e-mail (with the champion's personal note, if any); False when
+    this member was already nudged today.
 
     The nudge and its e-mail are committed together (outbox): a broker outage delays the mail,
     it never loses it nor makes the champion wait.
@@ -476,10 +497,28 @@ def send_nudge(champion: ChampionProfile, member) -> bool:
             nudge = Nudge.objects.create(
                 champion=champion, member=member, sent_on=timezone.localdate()
             )
-            send_nudge_email(champion.user_id, member.pk, key=f"nudge:{nudge.pk}")
+            send_nudge_email(champion.user_id, member.pk, key=f"nudge:{nudge.pk}", note=note)
     except IntegrityError:
         return False
     return True
+
+
+def already_nudged_today(member) -> bool:
+    """True when someone reminded this member today (one nudge per member per day)."""
+    return Nudge.objects.filter(member=member, sent_on=timezone.localdate()).exists()
+
+
+def group_open_action_items(group: CoachingGroup):
+    """Open action items of the group's current members from its sessions, soonest first."""
+    return (
+        ActionItem.objects.filter(
+            session__group=group,
+            done_at__isnull=True,
+            owner__in=Membership.objects.filter(group=group, ended_on__isnull=True).values("user"),
+        )
+        .select_related("owner", "session")
+        .order_by("due_date", "pk")
+    )
 
 
 def open_action_items(user):

@@ -49,19 +49,49 @@ def notify_hr_unassigned(profile_id: int, user_ids: list[int], event: str) -> in
     return len(recipients)
 
 
-def send_nudge_email(champion_user_id: int, member_id: int, key: str) -> None:
-    """A friendly reminder from a champion to a member, in the member's language (via the outbox)."""
+def nudge_trainings(member: User, language: str) -> list[dict]:
+    """The member's unfinished assigned training, overdue first, each with its title and link in
+    `language` (what a nudge reminds of)."""
+    from assignments.services import assignments_for_users
+
+    open_rows = [
+        a
+        for a in assignments_for_users([member.pk]).get(member.pk, [])
+        if a.status in ("overdue", "in_progress", "not_started")
+    ]
+    open_rows.sort(key=lambda a: (a.status != "overdue", a.due_date))
+    trainings = []
+    for assignment in open_rows:
+        with translation.override(language):
+            course = assignment.course.localized
+        trainings.append(
+            {
+                "title": course.title,
+                "url": site_url(course.url),
+                "due_date": assignment.due_date,
+                "overdue": assignment.status == "overdue",
+            }
+        )
+    return trainings
+
+
+def send_nudge_email(champion_user_id: int, member_id: int, key: str, note: str = "") -> None:
+    """A friendly reminder from a champion to a member, in the member's language (via the
+    outbox): which training is open or overdue, a link to it, and the champion's own note."""
     champion = User.objects.get(pk=champion_user_id)
     member = User.objects.get(pk=member_id)
     language = language_of(member)
+    trainings = nudge_trainings(member, language)
     with translation.override(language):
-        label = _("Continue learning")
+        label = _("Open the course") if trainings else _("Continue learning")
     message = compose(
         "champions/email/nudge",
         {
             "champion_name": champion.display_name,
             "member_name": member.first_name or member.email,
-            "action_url": site_url("/"),
+            "trainings": trainings,
+            "note": note.strip(),
+            "action_url": trainings[0]["url"] if trainings else site_url("/"),
             "action_label": label,
         },
         to=member.email,

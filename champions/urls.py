@@ -20,6 +20,11 @@ urlpatterns = [
     path("groups/<int:group_id>/", views.group, name="group"),
     path("groups/<int:group_id>/sessions/new/", views.log_session, name="log_session"),
     path(
+        "groups/<int:group_id>/sessions/<int:session_id>/",
+        views.session_detail,
+        name="session",
+    ),
+    path(
         "action-items/<int:item_id>/done/", views.complete_action_item, name="complete_action_item"
     ),
     # floor observations

@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.permissions import champion_required, hr_required, is_hr
 from core.charts import bar_chart_svg
+from core.forms import error_summary
 from core.ids import parse_id
 from core.redirects import safe_next
 
@@ -24,12 +26,13 @@ from .forms import (
     DirectoryFilterForm,
     GroupForm,
     NominationForm,
+    NudgeForm,
     SessionForm,
 )
-from .models import ActionItem, ChampionProfile, ChampionStatus, CoachingGroup
+from .models import ActionItem, ChampionProfile, ChampionStatus, CoachingGroup, CoachingSession
 
 # The dashboard's charts sit in small cards.
-CARD_CHART = {"width": 360, "height": 180, "colour": "#2e7d32"}
+CARD_CHART = {"width": 320, "height": 200, "colour": "#2e7d32"}
 
 
 @require_GET
@@ -213,7 +216,32 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
     return render(
         request,
         "champions/group.html",
-        {"group": group, "members": members, "sessions": sessions, "candidates": candidates},
+        {
+            "group": group,
+            "members": members,
+            "sessions": sessions,
+            "candidates": candidates,
+            "open_items": services.group_open_action_items(group),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_GET
+@login_required
+def session_detail(request: HttpRequest, group_id: int, session_id: int) -> HttpResponse:
+    """A logged session afterwards: who came, the notes and the action items with their state."""
+    group = _group_for(request, group_id)
+    session = get_object_or_404(
+        CoachingSession.objects.select_related("created_by").prefetch_related("attendees"),
+        pk=session_id,
+        group=group,
+    )
+    items = session.action_items.select_related("owner")
+    return render(
+        request,
+        "champions/session_detail.html",
+        {"group": group, "session": session, "items": items, "today": timezone.localdate()},
     )
 
 
@@ -246,10 +274,11 @@ def log_session(request: HttpRequest, group_id: int) -> HttpResponse:
         messages.success(request, _("Session saved."))
         return redirect("champions:group", group_id=group.pk)
     status = 400 if request.method == "POST" else 200
+    summary = error_summary(form, formset) if request.method == "POST" else []
     return render(
         request,
         "champions/session_form.html",
-        {"group": group, "form": form, "formset": formset},
+        {"group": group, "form": form, "formset": formset, "error_summary": summary},
         status=status,
     )
 
@@ -283,21 +312,38 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @champion_required
 def nudge(request: HttpRequest, user_id: int) -> HttpResponse:
-    """Send a member a friendly reminder (once per member per day)."""
+    """Remind a member of their open training, with an optional personal note (once a day)."""
     member = get_object_or_404(User, pk=user_id)
     if not services.coaches(request.user, member):
         raise Http404
     champion = get_object_or_404(ChampionProfile, user=request.user)
-    if services.send_nudge(champion, member):
-        messages.success(request, _("Reminder sent to %(name)s.") % {"name": member.display_name})
-    else:
-        messages.warning(
-            request, _("%(name)s was already reminded today.") % {"name": member.display_name}
-        )
-    return redirect("champions:dashboard")
+    form = NudgeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if services.send_nudge(champion, member, note=form.cleaned_data["note"]):
+            messages.success(
+                request, _("Reminder sent to %(name)s.") % {"name": member.display_name}
+            )
+        else:
+            messages.warning(
+                request, _("%(name)s was already reminded today.") % {"name": member.display_name}
+            )
+        return redirect("champions:dashboard")
+    from .tasks import nudge_trainings
+
+    return render(
+        request,
+        "champions/nudge.html",
+        {
+            "member": member,
+            "form": form,
+            "trainings": nudge_trainings(member, translation.get_language()),
+            "already_nudged": services.already_nudged_today(member),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST

@@ -48,3 +48,31 @@ def id_safe_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | No
     elif isinstance(db_field, models.ForeignKey):
         kwargs.setdefault("form_class", IdChoiceField)
     return db_field.formfield(**kwargs)
+
+
+def error_summary(*forms_or_formsets: Any) -> list[dict[str, str]]:
+    """Every error of the given forms and formsets as {"target", "label", "message"}: what an
+    error summary above a form lists, each entry linking to its field (GOV.UK pattern)."""
+    entries: list[dict[str, str]] = []
+
+    def add_form(form: forms.BaseForm, position: str = "") -> None:
+        for name, errors in form.errors.items():
+            if name == forms.forms.NON_FIELD_ERRORS:
+                target = f"{form.prefix or 'form'}-errors"
+                label = position
+            else:
+                field = form[name]
+                target = field.id_for_label or field.auto_id
+                label = f"{position}{' · ' if position else ''}{field.label}"
+            for message in errors:
+                entries.append({"target": target, "label": str(label), "message": str(message)})
+
+    for item in forms_or_formsets:
+        if isinstance(item, forms.BaseFormSet):
+            for message in item.non_form_errors():
+                entries.append({"target": f"{item.prefix}-errors", "label": "", "message": message})
+            for index, form in enumerate(item.forms, start=1):
+                add_form(form, position=f"{getattr(item, 'row_label', '#')} {index}")
+        else:
+            add_form(item)
+    return entries

@@ -104,6 +104,7 @@ def world(tree, learner, champion, hr_user, editor):
         "learner_user": {"user_id": learner.pk},
         "champion_profile": {"profile_id": profile.pk},
         "group": {"group_id": group.pk},
+        "session": {"group_id": group.pk, "session_id": session.pk},
         "action_item": {"item_id": item.pk},
         "observation": {"observation_id": shared.pk},
         "observation_draft": {"observation_id": draft.pk},

@@ -68,13 +68,14 @@ EXPECTED = {
     "champions:nominate": ("learner_user", logged_in(MISSING)),  # only the nominee's manager
     "champions:profile": (None, {**logged_in(MISSING), "champion": OK}),
     "champions:dashboard": (None, only({"champion"})),
-    "champions:nudge": ("learner_user", everyone(NOT_ALLOWED)),
+    "champions:nudge": ("learner_user", only({"champion"})),  # the champion coaches the learner
     "champions:manage": (None, only({"hr"})),
     "champions:set_status": ("champion_profile", everyone(NOT_ALLOWED)),
     "champions:create_group": (None, everyone(NOT_ALLOWED)),
     "champions:auto_assign": (None, everyone(NOT_ALLOWED)),
     "champions:group": ("group", only({"champion", "hr"}, others=MISSING)),
     "champions:log_session": ("group", only({"champion", "hr"}, others=MISSING)),
+    "champions:session": ("session", only({"champion", "hr"}, others=MISSING)),
     "champions:complete_action_item": ("action_item", everyone(NOT_ALLOWED)),
     "champions:observations": (None, logged_in(OK)),
     "champions:observe_start": (None, only({"champion"})),
