@@ -10,6 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as accounts_views
+from curriculum import views as curriculum_views
 from home.views import switch_language
 
 from . import health
@@ -40,4 +41,9 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    # /en/search/ too: the search page in the language of the URL, as the English pages link it.
+    path("search/", curriculum_views.search, name="search_localized"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

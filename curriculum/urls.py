@@ -15,6 +15,7 @@ urlpatterns = [
         name="save_reflection",
     ),
     path("search/", views.search, name="search"),
+    path("learning/catalogue/", views.catalogue, name="catalogue"),
     path(
         "certificates/<str:code>/download/", views.download_certificate, name="download_certificate"
     ),

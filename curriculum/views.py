@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,14 +11,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wagtail.models import Locale, Page
-
 from core.mail import site_url
 
 from . import services
 from .certificates import certificate_pdf
 from .forms import ReflectionForm
-from .models import Certificate, CoursePage, LessonPage
+from .models import Certificate, CoursePage, CurriculumIndexPage, LessonPage
+from .search import search_curriculum
 
 
 def _live_page(model, page_id: int):
@@ -107,20 +105,19 @@ def verify_certificate(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @login_required
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """The course catalogue (the curriculum index) in the user's language, from the menu."""
+    index = CurriculumIndexPage.objects.live().first()
+    if index is None:
+        raise Http404
+    return redirect(index.localized.url)
+
+
+@require_GET
+@login_required
 def search(request: HttpRequest) -> HttpResponse:
-    """Find courses and lessons by word in the current language."""
-    # Control characters (a NUL byte ends the search backend's query string) are dropped.
+    """Find courses and lessons by word (word forms and compounds) in the current language."""
+    # Control characters (a NUL byte ends the database's query string) are dropped.
     query = "".join(c for c in request.GET.get("q", "") if c.isprintable()).strip()[:200]
-    results = Page.objects.none()
-    terms = services.search_terms(query)
-    if terms:
-        locale = Locale.objects.filter(language_code=get_language()).first() or Locale.get_default()
-        results = (
-            Page.objects.live()
-            .type(CoursePage, LessonPage)
-            .filter(locale=locale)
-            .specific()
-            .search(terms)
-        )
-    page_obj = Paginator(results, 10).get_page(request.GET.get("page"))
-    return render(request, "curriculum/search.html", {"query": query, "page_obj": page_obj})
+    outcome = search_curriculum(request.user, query, get_language())
+    return render(request, "curriculum/search.html", {"query": query, "outcome": outcome})
