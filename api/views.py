@@ -102,7 +102,7 @@ class ResourceViewSet(viewsets.GenericViewSet):
     filter_backends = [UpdatedSinceFilter]
     resource_family: str = ""
     updated_field = "updated_at"
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[0-9]{1,18}"  # a longer number is a 404, not an integer overflow
 
     @property
     def cursor_ordering(self) -> tuple[str, ...]:
