@@ -98,6 +98,11 @@ def test_lesson_and_quiz_end_up_as_valid_statements_in_ralph(
     assert passed["object"]["definition"]["type"] == xapi.ACTIVITY_TYPES["assessment"]
     assert all(s["authority"]["account"]["name"] == "cx" for s in stored)  # stored by Ralph
 
+    earned = [s for s in stored if s["verb"]["id"] == xapi.VERBS["earned"][0]]
+    assert len(earned) == 1  # the course's certificate
+    assert earned[0]["object"]["definition"]["type"] == xapi.ACTIVITY_TYPES["certificate"]
+    assert earned[0]["actor"] == passed["actor"]
+
 
 def test_lrs_down_never_blocks_the_learner_and_is_retried(
     tree, learner, lrs_settings, settings, django_capture_on_commit_callbacks
