@@ -240,6 +240,10 @@ class LessonPage(Page):
             lesson_context_key=f"lesson:{original.pk}",
             previous_lesson=siblings[index - 1] if index > 0 else None,
             next_lesson=siblings[index + 1] if index + 1 < len(siblings) else None,
+            lesson_number=index + 1,
+            lesson_total=len(siblings),
+            # A knowledge check completes the lesson: its start button is the one primary action.
+            has_activity=any(b.block_type in ("quiz", "journey_map") for b in self.body),
             is_done=request.user.is_authenticated
             and LessonCompletion.objects.filter(user=request.user, lesson=original).exists(),
             reflections={

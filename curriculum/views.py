@@ -54,8 +54,12 @@ def mark_lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
     if progress.completed_at:
         messages.success(request, _("Course completed – your certificate is ready."))
         return redirect(course.url)
-    messages.success(request, _("Lesson marked as done."))
     next_lesson = progress.next_lesson.localized if progress.next_lesson else None
+    messages.success(
+        request,
+        _("“%(title)s” is done – %(done)s of %(total)s lessons of this course.")
+        % {"title": lesson.localized.title, "done": progress.done, "total": progress.total},
+    )
     return redirect(next_lesson.url if next_lesson else course.url)
 
 
