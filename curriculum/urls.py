@@ -19,5 +19,6 @@ urlpatterns = [
     path(
         "certificates/<str:code>/download/", views.download_certificate, name="download_certificate"
     ),
+    path("certificates/verify/", views.verify_certificate, name="verify_certificate_form"),
     path("certificates/verify/<str:code>/", views.verify_certificate, name="verify_certificate"),
 ]

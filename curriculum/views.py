@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.mail import site_url
 
 from . import services
-from .certificates import certificate_pdf
+from .certificates import certificate_facts, certificate_pdf
 from .forms import ReflectionForm
 from .models import Certificate, CoursePage, CurriculumIndexPage, LessonPage
 from .search import search_curriculum
@@ -87,22 +87,29 @@ def download_certificate(request: HttpRequest, code: str) -> HttpResponse:
     """The owner's certificate as a PDF; anyone else gets 404."""
     certificate = get_object_or_404(Certificate, code=code, user=request.user)
     verify_url = site_url(reverse("curriculum:verify_certificate", args=[code]))
+    language = request.user.preferred_language
     response = HttpResponse(
-        certificate_pdf(certificate, verify_url), content_type="application/pdf"
+        certificate_pdf(certificate, verify_url, language=language), content_type="application/pdf"
     )
-    response["Content-Disposition"] = f'attachment; filename="zertifikat-{code}.pdf"'
+    name = "certificate" if language == "en" else "zertifikat"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{code}.pdf"'
     return response
 
 
 @require_GET
-def verify_certificate(request: HttpRequest, code: str) -> HttpResponse:
-    """Public check of a certificate code."""
-    certificate = Certificate.objects.filter(code=code.upper()).first()
-    status = 200 if certificate else 404
+def verify_certificate(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Public check of a certificate code: a clear valid/invalid state and a form to type one."""
+    typed = code or request.GET.get("code", "")
+    code = "".join(c for c in typed.upper() if c.isalnum())[:32]
+    certificate = (
+        Certificate.objects.select_related("course").filter(code=code).first() if code else None
+    )
+    facts = certificate_facts(certificate) if certificate else None
+    status = 404 if code and certificate is None else 200
     return render(
         request,
         "curriculum/certificate_verify.html",
-        {"certificate": certificate, "code": code},
+        {"certificate": certificate, "facts": facts, "code": code, "typed": typed[:64]},
         status=status,
     )
 
