@@ -6,7 +6,7 @@ settings on plain HTTP, `benchmarks.settings`), a Celery worker and beat (outbox
 The database is its own PostgreSQL database (SOAK_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/cx_faults_soak), built with the demo on the first run.
 
-Client threads send, for --seconds: the demo learner's start page and course list, the log-in
+Client threads send, for --seconds: the demo learner's start page, course list and a course page, the log-in
 page, the readiness endpoint, the champion's dashboard, and a champion's nudge (POST) to the next
 of --members soak members (each nudge commits one outbox mail). The run has three equal phases:
 all up, Redis SIGKILLed (cache and broker gone, queued tasks lost), Redis back (empty).
@@ -240,6 +240,10 @@ class Traffic:
                 [
                     ("start page", ("GET", "/", self.world["learner"])),
                     ("course list", ("GET", "/curriculum/", self.world["learner"])),
+                    (
+                        "course page",
+                        ("GET", "/curriculum/service-team/cx-grundlagen/", self.world["learner"]),
+                    ),
                     ("log-in page", ("GET", "/accounts/login/")),
                     ("champion page", ("GET", "/champions/", self.world["champion"])),
                     ("ready", ("GET", "/health/ready/")),

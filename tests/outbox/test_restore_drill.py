@@ -20,7 +20,8 @@ import pytest
 from .conftest import _admin
 from .services import BASE_DIR, project_env, start_gunicorn
 
-pytestmark = [pytest.mark.postgres, pytest.mark.soak]
+# django_db: only so that pytest-django builds the test database the demo copy is made from.
+pytestmark = [pytest.mark.postgres, pytest.mark.soak, pytest.mark.django_db]
 
 
 def table_counts(url: str) -> dict[str, int]:
