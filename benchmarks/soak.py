@@ -290,6 +290,13 @@ def report(traffic: Traffic) -> None:
             f"{sum(r[2] == 0 for r in rows):6} {statistics.median(times):7.0f} {p95:7.0f} "
             f"{times[-1]:7.0f}"
         )
+    for phase in sorted(by_phase):
+        nudges = sorted(r[3] * 1000 for r in by_phase[phase] if r[1] == "nudge POST")
+        if nudges:
+            print(
+                f"  nudge POST in {phase}: {len(nudges)}, p50 {statistics.median(nudges):.0f} ms, "
+                f"max {nudges[-1]:.0f} ms"
+            )
     statuses = Counter((r[1], r[2]) for r in traffic.records)
     print("status per operation:", dict(sorted(statuses.items())))
 
@@ -354,17 +361,26 @@ def main() -> None:
     try:
         wait_for_port(web_port, timeout=120)
         traffic = Traffic(web_port, world)
-        for _ in range(args.workers * 3):  # every gunicorn worker has loaded Django
-            traffic.request("GET", "/health/live/")
+        warm_until = time.monotonic() + 300  # every gunicorn worker has loaded Django
+        answered = 0
+        while answered < args.workers * 3 and time.monotonic() < warm_until:
+            try:
+                answered += traffic.request("GET", "/health/live/") == 200
+            except OSError:
+                time.sleep(1)
         time.sleep(3)
         rss_start = rss_mib(running["worker"].pid)
         third = args.seconds / 3
 
+        rss = {"start": rss_start}
+
         def faults(t: Traffic) -> None:
             time.sleep(third)
+            rss["after phase 1"] = rss_mib(running["worker"].pid)
             t.phase = "2 redis killed"
             redis.kill()
             time.sleep(third)
+            rss["after phase 2"] = rss_mib(running["worker"].pid)
             redis.start()
             t.phase = "3 redis back"
 
@@ -392,8 +408,8 @@ def main() -> None:
             f"{sum(n - 1 for n in received.values())} duplicated, "
             f"lost: {len(keys - set(received))}"
         )
-        rss_end = rss_mib(running["worker"].pid)
-        print(f"worker RSS: {rss_start:.0f} MiB at start, {rss_end:.0f} MiB at the end")
+        rss["end"] = rss_mib(running["worker"].pid)
+        print("worker RSS (MiB, main + pool):", {k: round(v) for k, v in rss.items()})
     finally:
         for process in running.values():
             process.terminate()
