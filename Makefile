@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint vendor clean messages bench
+.PHONY: run test install lint vendor clean messages bench mutation
 
 # constraints.txt pins every package to the versions tested together (a lock file for pip).
 $(STAMP): pyproject.toml constraints.txt
@@ -51,3 +51,11 @@ messages: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/learner_scale.py
 	$(PY) benchmarks/http_load.py
+
+# Mutation testing of one business-rule module (slow; not part of `make test`), one process:
+#   make mutation MODULE=quizzes/services.py
+# Survivors: `$(PY) scripts/mutation.py MODULE results`, a diff: `... show NAME`. docs/mutation.md
+mutation: $(STAMP)
+	@test -n "$(MODULE)" || (echo "usage: make mutation MODULE=quizzes/services.py"; exit 2)
+	$(PY) scripts/mutation.py $(MODULE)
+	$(PY) scripts/mutation.py $(MODULE) results
