@@ -20,7 +20,12 @@ from pathlib import Path
 
 # The fast test files that exercise each module (no browser, PostgreSQL or worker tests).
 TESTS = {
-    "quizzes/services.py": ["tests/quizzes/test_scoring.py", "tests/quizzes/test_rules_quizzes.py"],
+    "quizzes/services.py": [
+        "tests/quizzes/test_scoring.py",
+        "tests/quizzes/test_rules_quizzes.py",
+        "tests/quizzes/test_result_page.py",
+        "tests/quizzes/test_across_languages.py",
+    ],
     "curriculum/services.py": ["tests/curriculum/test_rules_curriculum.py"],
     "assignments/services.py": [
         "tests/assignments/test_rules_assignments.py",
@@ -50,6 +55,12 @@ DESELECT = [
 ]
 
 
+def _source_changed(module: str) -> bool:
+    """Whether the module's source differs from the one its mutants were made from."""
+    stamp = Path("mutants/.source")
+    return not stamp.exists() or stamp.read_text() != Path(module).read_text()
+
+
 def main(argv: list[str]) -> None:
     if not argv or argv[0] not in TESTS:
         sys.exit(
@@ -58,10 +69,14 @@ def main(argv: list[str]) -> None:
         )
     module, command = argv[0], argv[1:] or ["run"]
     marker = Path("mutants/.module")
+    copy = Path("mutants") / module
     if command[0] == "run" and marker.exists() and marker.read_text() != module:
-        shutil.rmtree("mutants")
+        shutil.rmtree("mutants")  # another module: start from a fresh copy
+    elif command[0] == "run" and copy.exists() and _source_changed(module):
+        shutil.rmtree("mutants")  # the module changed since its mutants were made
     Path("mutants").mkdir(exist_ok=True)
     marker.write_text(module)
+    Path("mutants/.source").write_text(Path(module).read_text())
 
     from mutmut import configuration
 

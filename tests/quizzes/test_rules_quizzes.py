@@ -511,3 +511,42 @@ def test_passing_another_quiz_does_not_reveal_this_quizs_answers(learner, quiz):
     QuestionFactory(quiz=other_quiz)
     assert services.submit_attempt(services.start_attempt(learner, other_quiz)).passed
     assert services.may_show_answers(failed) is False
+
+
+def test_a_late_submit_counts_at_the_time_limit(learner, quiz):
+    quiz.time_limit_minutes = 10
+    quiz.save()
+    attempt = services.start_attempt(learner, quiz)
+    late = attempt.deadline + datetime.timedelta(minutes=5)
+    assert services.submit_attempt(attempt, now=late).submitted_at == attempt.deadline
+
+
+def test_statistics_count_only_this_quizs_attempts(learner, quiz):
+    other_quiz = QuizFactory()
+    QuestionFactory(quiz=other_quiz)
+    services.submit_attempt(services.start_attempt(learner, other_quiz))
+    stats = services.quiz_statistics(quiz)
+    assert stats.attempts == 0 and stats.learners == 0
+    assert [row.question.prompt for row in stats.questions] == ["eins", "zwei"]
+
+
+def test_two_attempts_already_show_how_well_a_question_separates(learner, other_learner):
+    quiz = QuizFactory(pass_mark=50)
+    options = [("A", True), ("B", True), ("C", True), ("D", False)]
+    question = QuestionFactory(
+        quiz=quiz, kind=QuestionKind.MULTIPLE, options=options, partial_credit=True
+    )
+    strong = services.start_attempt(learner, quiz)
+    services.save_answers(strong, {str(question.pk): right(question)[:1]})  # 1 of 3: a third
+    services.submit_attempt(strong)
+    services.submit_attempt(services.start_attempt(other_learner, quiz))  # nothing: 0
+    row = services.quiz_statistics(quiz).questions[0]
+    assert row.discrimination == 0.33  # rounded to hundredths
+    assert row.percent_correct == 16.7
+
+
+def test_a_question_added_after_the_attempts_has_no_answers_yet(learner, quiz):
+    services.submit_attempt(services.start_attempt(learner, quiz))
+    QuestionFactory(quiz=quiz, prompt="neu")
+    row = {r.question.prompt: r for r in services.quiz_statistics(quiz).questions}["neu"]
+    assert (row.answered, row.percent_correct, row.discrimination) == (0, 0.0, None)
