@@ -5,10 +5,19 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Department, EmployeeProfile, Location, StaffRole, Team
+from .models import (
+    Department,
+    EmployeeImport,
+    EmployeeProfile,
+    ImportStatus,
+    Location,
+    StaffRole,
+    Team,
+)
 
 DEPARTMENTS = {
     "Kundenservice": None,
@@ -187,3 +196,34 @@ def load(stdout) -> None:
             },
         )
     _ensure_staff()
+    _interrupted_import()
+
+
+INTERRUPTED_IMPORT = (
+    "email;first_name;last_name;department;location;staff_role;job_title\n"
+    "neu.eins@cx-academy.example;Nele;Eins;Kundenservice;Hamburg;service;Servicemitarbeiterin\n"
+    "neu.zwei@cx-academy.example;Nico;Zwei;Kundenservice;München;service;Servicemitarbeiter\n"
+)
+
+
+def _interrupted_import() -> None:
+    """An import whose worker stopped half-way: HR see it as interrupted and can start it again."""
+    from .services import INTERRUPTED_MESSAGE
+
+    if EmployeeImport.objects.filter(filename="neue-mitarbeitende-demo.csv").exists():
+        return
+    started = timezone.now() - datetime.timedelta(hours=2)
+    EmployeeImport.objects.create(
+        filename="neue-mitarbeitende-demo.csv",
+        content=INTERRUPTED_IMPORT.encode(),
+        created_by=User.objects.filter(email="hr@cx-academy.example").first(),
+        status=ImportStatus.INTERRUPTED,
+        queued_at=started,
+        started_at=started,
+        heartbeat_at=started,
+        worker="celery@demo",
+        runs=1,
+        total_rows=2,
+        error=str(INTERRUPTED_MESSAGE),
+        finished_at=started + datetime.timedelta(minutes=33),
+    )

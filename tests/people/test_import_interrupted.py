@@ -148,3 +148,27 @@ def test_only_hr_may_restart_an_import(
     assert client.get(f"/people/import/{job.pk}/restart/").status_code in (302, 403, 405)
     job.refresh_from_db()
     assert job.status == ImportStatus.INTERRUPTED
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_an_interrupted_import_and_failed_mails_that_hr_can_act_on(
+    client_as, hr_user, home_page
+):
+    from outbox import demo as outbox_demo
+    from people import demo as people_demo
+
+    for _twice in range(2):  # safe to run again
+        people_demo.load(None)
+        outbox_demo.load(None)
+    client = client_as(hr_user)
+    job = EmployeeImport.objects.get(filename="neue-mitarbeitende-demo.csv")
+    assert "Unterbrochen – nichts wurde geändert" in client.get("/people/import/").content.decode()
+    mails = client.get("/reports/mails/").content.decode()
+    assert "j.alt@cx-academy.example" in mails and "Mailbox unavailable" in mails
+    assert OutboxMessage.objects.filter(status="failed").count() == 2
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(f"/people/import/{job.pk}/restart/")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE, job.error
+    assert User.objects.filter(email__startswith="neu.").count() == 2

@@ -26,6 +26,7 @@ from curriculum import demo as curriculum_demo
 from curriculum.models import LessonPage
 from home import demo as home_demo
 from journeys import demo as journeys_demo
+from outbox import demo as outbox_demo
 from outcomes import demo as outcomes_demo
 from people import demo as people_demo
 from quizzes import demo as quizzes_demo
@@ -67,6 +68,7 @@ def load_everything(out) -> None:
     ).first()
     journeys_demo.load(out, lesson=journey_lesson)
     outcomes_demo.load(out)
+    outbox_demo.load(out)
 
 
 @contextmanager
