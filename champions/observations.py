@@ -228,6 +228,10 @@ def share(observation: Observation) -> Observation:
             description=observation.try_next,
             due_date=due,
         )
+    if not observation.is_self:
+        from .tasks import send_observation_shared_email
+
+        send_observation_shared_email(observation)
     audit.record(
         observation.observer,
         "champions.observation_shared",

@@ -100,6 +100,31 @@ def send_nudge_email(champion_user_id: int, member_id: int, key: str, note: str 
     enqueue_email(message, topic="nudge", key=key)
 
 
+def send_observation_shared_email(observation) -> None:
+    """Tell the observed colleague, in their language and via the outbox (inside the sharing
+    transaction), that an observation was shared with them: the strength, the one thing to try
+    and a link to read and acknowledge it."""
+    colleague = observation.observed
+    language = language_of(colleague)
+    with translation.override(language):
+        checklist = observation.checklist.title
+        label = _("Read the observation")
+    message = compose(
+        "champions/email/observation_shared",
+        {
+            "observer_name": observation.observer.display_name if observation.observer else "",
+            "colleague_name": colleague.first_name or colleague.email,
+            "checklist": checklist,
+            "observation": observation,
+            "action_url": site_url(reverse("champions:observation", args=[observation.pk])),
+            "action_label": label,
+        },
+        to=colleague.email,
+        language=language,
+    )
+    enqueue_email(message, topic="observation-shared", key=f"observation-shared:{observation.pk}")
+
+
 @shared_task
 def remind_overdue_action_items(today_iso: str | None = None) -> int:
     """Remind owners of overdue action items once per item and day (safe to retry)."""

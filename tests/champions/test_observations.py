@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -315,7 +316,7 @@ def test_a_former_coach_can_no_longer_continue_a_draft(
 
 @pytest.mark.django_db
 def test_start_draft_autosave_and_share_through_the_pages(
-    client_as, checklist, group, champion, learner
+    client_as, checklist, group, champion, learner, django_capture_on_commit_callbacks
 ):
     client = client_as(champion)
     response = client.post(
@@ -352,19 +353,27 @@ def test_start_draft_autosave_and_share_through_the_pages(
     assert second.text in response.content.decode()  # the missing required behaviour is named
     assert not ActionItem.objects.exists()
 
-    response = client.post(
-        edit,
-        {
-            f"behaviour_{first.pk}": "3",
-            f"behaviour_{second.pk}": "1",
-            f"behaviour_{optional.pk}": "",  # optional: did not come up
-            "strength": "Sehr ruhig",
-            "try_next": "Am Ende fragen, ob alles geklärt ist",
-            "try_next_due": "2026-12-24",
-            "share": "1",
-        },
-    )
+    assert not mail.outbox  # nothing is sent before the observation is shared
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            edit,
+            {
+                f"behaviour_{first.pk}": "3",
+                f"behaviour_{second.pk}": "1",
+                f"behaviour_{optional.pk}": "",  # optional: did not come up
+                "strength": "Sehr ruhig",
+                "try_next": "Am Ende fragen, ob alles geklärt ist",
+                "try_next_due": "2026-12-24",
+                "share": "1",
+            },
+        )
     assert response.url == reverse("champions:observation", args=[observation.pk])
+    # the colleague hears of it once, in German, with what was seen and a link to read it
+    (sent,) = mail.outbox
+    assert sent.to == [learner.email]
+    assert sent.subject == f"{champion.display_name} hat eine Beobachtung mit Ihnen geteilt"
+    assert "Sehr ruhig" in sent.body and "Am Ende fragen, ob alles geklärt ist" in sent.body
+    assert reverse("champions:observation", args=[observation.pk]) in sent.body
     observation.refresh_from_db()
     assert observation.status == ObservationStatus.SUBMITTED
     item = ActionItem.objects.get()
