@@ -141,33 +141,79 @@ def curve_points(
     ]
 
 
+AXIS_GUTTER = 56  # room left of the plot for the emotion scale (drawn at negative x)
+EMOTION_LABELS = {2: "+2", 1: "+1", 0: "0", -1: "−1", -2: "−2"}
+
+
 def emotion_curve_svg(
     touchpoints: list[Touchpoint], width: int = 640, height: int = 240
 ) -> SafeString:
-    """The emotion curve as accessible SVG, safe to put in a page as it is: friction points
-    drawn in red, every name and label escaped."""
+    """The emotion curve as accessible SVG, safe to put in a page as it is: an emotion scale
+    (+2 … −2), dashed phase boundaries with the phase names, friction points in red, points
+    numbered (text large enough on a phone) and a numbered list of the full names below."""
     rated = [t for t in touchpoints if t.emotion is not None]
     points = curve_points(touchpoints, width, height)
     if not points:
         return mark_safe("")
     path = " ".join(f"{x},{y}" for x, y in points)
-    circles = []
-    for (x, y), touchpoint in zip(points, rated, strict=True):
+    middle, unit = height / 2, (height / 2 - 40) / 2
+    parts = []
+    for level, label in EMOTION_LABELS.items():  # the y-axis: scale and light grid lines
+        y = middle - level * unit
+        dashes = ' stroke-dasharray="4"' if level == 0 else ""
+        parts.append(
+            f'<line x1="30" y1="{y}" x2="{width - 30}" y2="{y}" stroke="#d5dbe1"{dashes}></line>'
+            f'<text x="{-AXIS_GUTTER + 8}" y="{y + 6}" font-size="18" fill="#1b2733">{label}</text>'
+        )
+    parts.append(
+        f'<line x1="30" y1="{middle - 2 * unit - 12}" x2="30" y2="{middle + 2 * unit + 12}" '
+        'stroke="#3d4a57"></line>'
+    )
+    runs: list[list[int]] = []  # consecutive rated touchpoints of one phase
+    for index, touchpoint in enumerate(rated):
+        if runs and rated[runs[-1][0]].phase == touchpoint.phase:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    for number, run in enumerate(runs):
+        first_x, last_x = points[run[0]][0], points[run[-1]][0]
+        if number:  # boundary halfway between this phase and the one before
+            x = round((points[run[0] - 1][0] + first_x) / 2, 1)
+            parts.append(
+                f'<line x1="{x}" y1="4" x2="{x}" y2="{height - 30}" stroke="#6b7785" '
+                'stroke-dasharray="6 4" class="phase-boundary"></line>'
+            )
+        name = getattr(rated[run[0]], "phase_name", "")
+        if name:
+            parts.append(
+                f'<text x="{(first_x + last_x) / 2}" y="18" font-size="16" text-anchor="middle" '
+                f'fill="#3d4a57">{escape(name)}</text>'
+            )
+    parts.append(
+        f'<polyline points="{path}" fill="none" stroke="#0b5f8a" stroke-width="3"></polyline>'
+    )
+    for number, ((x, y), touchpoint) in enumerate(zip(points, rated, strict=True), start=1):
         color = "#a3231d" if touchpoint.is_friction else "#0b5f8a"
         radius = 9 if touchpoint.top_rank else 6
-        circles.append(
+        parts.append(
             f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{color}" data-friction="{str(touchpoint.is_friction).lower()}">'
             f"<title>{escape(touchpoint.name)}: {touchpoint.emotion:+d}</title></circle>"
-            f'<text x="{x}" y="{height - 8}" font-size="10" text-anchor="middle" fill="#333">{escape(touchpoint.name[:14])}</text>'
+            f'<text x="{x}" y="{height - 6}" font-size="18" font-weight="700" text-anchor="middle" '
+            f'fill="{color}">{number}</text>'
         )
     description = "; ".join(f"{t.name}: {t.emotion:+d}" for t in rated)
+    friction_class = ' class="is-friction"'
+    legend = "".join(
+        f"<li{friction_class if t.is_friction else ''}>{escape(t.name)} "
+        f"({EMOTION_LABELS.get(t.emotion, t.emotion)})</li>"
+        for t in rated
+    )
     return mark_safe(  # noqa: S308 (numbers we computed; every text escaped above)
-        f'<svg role="img" aria-labelledby="curve-title curve-desc" viewBox="0 0 {width} {height}" width="100%" class="emotion-curve">'
+        f'<svg role="img" aria-labelledby="curve-title curve-desc" viewBox="{-AXIS_GUTTER} 0 {width + AXIS_GUTTER} {height}" width="100%" class="emotion-curve">'
         f'<title id="curve-title">{escape(_("Emotion curve"))}</title><desc id="curve-desc">{escape(description)}</desc>'
-        f'<line x1="30" y1="{height / 2}" x2="{width - 30}" y2="{height / 2}" stroke="#bbb" stroke-dasharray="4"></line>'
-        f'<polyline points="{path}" fill="none" stroke="#0b5f8a" stroke-width="3"></polyline>'
-        + "".join(circles)
+        + "".join(parts)
         + "</svg>"
+        + f'<ol class="curve-legend" aria-label="{escape(_("Touchpoints on the curve"))}">{legend}</ol>'
     )
 
 

@@ -44,6 +44,11 @@ def add_touchpoint(request: HttpRequest, lesson_id: int, block_id: str) -> HttpR
     touchpoint = form.save(commit=False)
     touchpoint.journey_map = journey_map
     touchpoint.save()
+    messages.success(
+        request,
+        _("Touchpoint “%(name)s” added to the phase “%(phase)s”.")
+        % {"name": touchpoint.name, "phase": exercise.phases[touchpoint.phase]},
+    )
     services.refresh_completion(journey_map, exercise)
     return _back(request, exercise)
 
@@ -71,6 +76,7 @@ def edit_touchpoint(request: HttpRequest, touchpoint_id: int) -> HttpResponse:
             request, "journeys/form_errors.html", {"form": form, "exercise": exercise}, status=400
         )
     form.save()
+    messages.success(request, _("Touchpoint “%(name)s” saved.") % {"name": touchpoint.name})
     services.refresh_completion(touchpoint.journey_map, exercise)
     return _back(request, exercise)
 

@@ -20,7 +20,9 @@ def journey_exercise(context, lesson_page, block_id: str) -> dict:
     if exercise is None:
         return {}
     journey_map = services.map_for(request.user, exercise)
-    touchpoints = list(journey_map.touchpoints.all()) if journey_map else []
+    touchpoints = services.with_phase_names(
+        list(journey_map.touchpoints.all()) if journey_map else [], exercise
+    )
     phases = [
         {"index": i, "name": name, "touchpoints": [t for t in touchpoints if t.phase == i]}
         for i, name in enumerate(exercise.phases)
