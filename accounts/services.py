@@ -161,13 +161,42 @@ def personal_data(user: User) -> dict:
     }
     for section in personal_data_sections():
         data[section.key] = section.collect(user)
-    return data
+    return _local_times(data)
+
+
+def _local_times(value):
+    """Timestamps as the learner's clock shows them (with the offset), not raw UTC: every
+    ISO date-time string the sections return is converted to the site's time zone."""
+    if isinstance(value, dict):
+        return {key: _local_times(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_local_times(item) for item in value]
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is not None:
+            return timezone.localtime(moment).isoformat(timespec="seconds")
+    return value
+
+
+def _readable_time(value):
+    """A timestamp for the spreadsheet: local "2026-11-29 17:45" (Excel reads it as a date)."""
+    if isinstance(value, str) and len(value) >= 19 and value[10] == "T":
+        try:
+            return datetime.datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return value
+    return value
 
 
 def personal_data_csv(user: User) -> str:
     """The same data as CSV rows: section, item, date, detail."""
     data = personal_data(user)
     rows = (
-        section.csv_row(row) for section in personal_data_sections() for row in data[section.key]
+        [_readable_time(cell) for cell in section.csv_row(row)]
+        for section in personal_data_sections()
+        for row in data[section.key]
     )
-    return csv_text(["section", "item", "date", "detail"], rows)
+    return csv_text([_("Section"), _("Item"), _("Date"), _("Details")], rows)
