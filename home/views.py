@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseRedirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.redirects import safe_next
@@ -17,7 +18,7 @@ def switch_language(request: HttpRequest) -> HttpResponseRedirect | HttpResponse
     page's translation, which may have its own slug."""
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):
-        return HttpResponseBadRequest("Unknown language.")
+        return HttpResponseBadRequest(_("Unknown language."))
     response = HttpResponseRedirect(safe_next(request))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

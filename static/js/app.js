@@ -61,7 +61,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
     const minutes = Math.floor(left / 60);
     const seconds = String(left % 60).padStart(2, "0");
-    timer.textContent = timer.dataset.label.replace("%(time)s", `${minutes}:${seconds}`);
+    timer.textContent = `${timer.dataset.label} ${minutes}:${seconds}`;
     if (left <= 60) timer.classList.add("is-urgent");
     if (left === 60) timer.setAttribute("aria-live", "polite");
     if (left <= 3 && form && !submitted) {
