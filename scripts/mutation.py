@@ -23,8 +23,6 @@ TESTS = {
     "quizzes/services.py": [
         "tests/quizzes/test_scoring.py",
         "tests/quizzes/test_rules_quizzes.py",
-        "tests/quizzes/test_result_page.py",
-        "tests/quizzes/test_across_languages.py",
     ],
     "curriculum/services.py": ["tests/curriculum/test_rules_curriculum.py"],
     "assignments/services.py": [

@@ -550,3 +550,33 @@ def test_a_question_added_after_the_attempts_has_no_answers_yet(learner, quiz):
     QuestionFactory(quiz=quiz, prompt="neu")
     row = {r.question.prompt: r for r in services.quiz_statistics(quiz).questions}["neu"]
     assert (row.answered, row.percent_correct, row.discrimination) == (0, 0.0, None)
+
+
+def test_the_result_shows_the_options_as_the_attempt_saw_them(learner, quiz):
+    attempt = services.start_attempt(learner, quiz)
+    question = services.attempt_questions(attempt)[0]
+    before = question.option_items()
+    question.options = [("option", {"text": "Neu", "correct": True, "feedback": ""})]
+    question.save()  # the editor rewrites the question while the learner works
+    assert services.attempt_options(attempt, question) == before
+    old = Attempt.objects.create(user=learner, quiz=quiz, question_ids=[question.pk])
+    assert [o["text"] for o in services.attempt_options(old, question)] == ["Neu"]
+
+
+def test_the_review_lists_each_question_with_the_choice_and_the_right_answer(learner):
+    quiz = QuizFactory()
+    single = QuestionFactory(quiz=quiz, options=[("Ja", True), ("Nein", False)])
+    ordering = QuestionFactory(
+        quiz=quiz, kind=QuestionKind.ORDERING, options=[("1", False), ("2", False), ("3", False)]
+    )
+    attempt = services.start_attempt(learner, quiz)
+    given_order = list(reversed([o["id"] for o in ordering.option_items()]))
+    services.save_answers(attempt, {str(single.pk): wrong(single), str(ordering.pk): given_order})
+    attempt = services.submit_attempt(attempt)
+    first, second = services.review_answers(attempt)
+    assert (first.number, first.score, first.order_wrong) == (1, 0.0, False)
+    assert [o["text"] for o in first.chosen] == ["Nein"]
+    assert first.correct_text == "Ja"
+    assert second.is_ordering and second.order_wrong
+    assert [o["text"] for o in second.chosen] == ["3", "2", "1"]  # in the learner's order
+    assert second.correct_text == "1; 2; 3"
