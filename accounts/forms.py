@@ -14,11 +14,24 @@ from .roles import ALL_ROLES
 
 
 class AccountForm(forms.ModelForm):
-    """The employee's own name and preferred language."""
+    """The employee's own name and preferred language. A name HR keeps on record is shown but
+    cannot be changed here (certificates are issued in it)."""
 
     class Meta:
         model = User
         fields = ["first_name", "last_name", "preferred_language"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        from .services import name_kept_by_hr
+
+        super().__init__(*args, **kwargs)
+        if name_kept_by_hr(self.instance):
+            for name in ("first_name", "last_name"):
+                self.fields[name].disabled = True  # the posted value is ignored
+            self.fields["last_name"].help_text = _(
+                "Your name comes from HR's records and appears on your certificates. Please "
+                "ask HR if it needs correcting."
+            )
 
 
 class InvitationForm(forms.Form):

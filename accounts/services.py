@@ -144,6 +144,22 @@ def register_personal_data(
     _personal_data_sections[key] = PersonalDataSection(key, collect, csv_row, order)
 
 
+_name_keepers: list[Callable[[User], bool]] = []
+
+
+def register_name_keeper(keeps_name: Callable[[User], bool]) -> None:
+    """Called by higher apps in `ready()`: `keeps_name(user)` says HR keeps that person's name on
+    record (people: an employee profile), so the person cannot change it themselves."""
+    if keeps_name not in _name_keepers:
+        _name_keepers.append(keeps_name)
+
+
+def name_kept_by_hr(user: User) -> bool:
+    """Whether HR keeps this person's name on record: then only HR changes it (import, SCIM), and
+    certificates are issued in that name, not in one the person typed."""
+    return user.pk is not None and any(keeps_name(user) for keeps_name in _name_keepers)
+
+
 def personal_data_sections() -> list[PersonalDataSection]:
     """The registered sections in the order the download lists them."""
     return sorted(_personal_data_sections.values(), key=lambda s: (s.order, s.key))

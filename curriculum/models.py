@@ -161,6 +161,8 @@ class CoursePage(Page):
         """Learning objectives, one per non-empty line."""
         return [line.strip() for line in self.learning_objectives.splitlines() if line.strip()]
 
+    requires_login = True  # the documents it links are not public either
+
     def serve(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -205,6 +207,8 @@ class LessonPage(Page):
 
     class Meta:
         verbose_name = _("lesson")
+
+    requires_login = True  # the documents it links are not public either
 
     @cached_property
     def course(self) -> CoursePage:

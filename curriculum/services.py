@@ -56,6 +56,24 @@ def search_terms(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))[:200]
 
 
+def document_is_public(document) -> bool:
+    """Whether a visitor who is not logged in may fetch a document: only when a live page that
+    anyone may view links it (the home page's intro, a learning path). Documents that only
+    courses and lessons link (their pages need a log-in) are for logged-in people."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from wagtail.models import ReferenceIndex
+
+    linking = ReferenceIndex.get_references_to(document).filter(
+        base_content_type=ContentType.objects.get_for_model(Page)
+    )
+    page_ids = [int(pk) for pk in linking.values_list("object_id", flat=True) if pk.isdigit()]
+    for page in Page.objects.live().filter(pk__in=page_ids).specific():
+        if not getattr(page, "requires_login", False) and not page.get_view_restrictions():
+            return True
+    return False
+
+
 def course_lessons(course: CoursePage) -> list[LessonPage]:
     """The live lessons of a course in tree order, without their bodies (for lists and links)."""
     return list(LessonPage.objects.child_of(course).live().order_by("path").defer_streamfields())
@@ -240,10 +258,73 @@ def issue_certificate(user, course: CoursePage) -> Certificate:
         user=user,
         course=course,
         code=secrets.token_hex(8).upper(),
-        learner_name=user.get_full_name() or user.email,
+        learner_name=name_on_record(user),
         course_title=course.title,
         issued_at=timezone.now(),
     )
+
+
+def name_on_record(user) -> str:
+    """The name a certificate is issued in, frozen on it: the name HR keeps on record (the person
+    cannot change that one, `accounts.services.name_kept_by_hr`), else the account's name."""
+    name = " ".join(f"{user.first_name} {user.last_name}".split())
+    return (name or user.email)[: Certificate._meta.get_field("learner_name").max_length]
+
+
+class CertificateNameError(ValueError):
+    """A name a certificate cannot carry; the message says why."""
+
+
+def clean_certificate_name(name: str) -> str:
+    """One line of printable text: line breaks and control characters become spaces."""
+    name = " ".join("".join(c if c.isprintable() else " " for c in name).split())
+    if not name:
+        raise CertificateNameError(_("Please enter the name for the certificate."))
+    limit = Certificate._meta.get_field("learner_name").max_length
+    if len(name) > limit:
+        raise CertificateNameError(
+            _("The name may have at most %(limit)d characters.") % {"limit": limit}
+        )
+    return name
+
+
+def correct_certificate_name(certificate: Certificate, name: str, actor) -> Certificate:
+    """HR corrects the name an issued certificate carries; the PDF and the public verification
+    show it from now on, and the audit log keeps the old and the new name."""
+    from accounts import audit
+
+    name = clean_certificate_name(name)
+    old = certificate.learner_name
+    if name == old:
+        return certificate
+    with transaction.atomic():
+        certificate.learner_name = name
+        certificate.save(update_fields=["learner_name"])
+        audit.record(
+            actor,
+            "certificate.name_corrected",
+            f"Certificate {certificate.code}: name “{old}” → “{name}”",
+            certificate=certificate.code,
+            user=certificate.user.email,
+            old=old,
+            new=name,
+        )
+    return certificate
+
+
+def certificates_for_hr(query: str = ""):
+    """Issued certificates, newest first, for HR to find by name, e-mail, course or code."""
+    certificates = Certificate.objects.select_related("user").order_by("-issued_at", "-pk")
+    for word in query.split():
+        certificates = certificates.filter(
+            Q(learner_name__icontains=word)
+            | Q(user__email__icontains=word)
+            | Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+            | Q(course_title__icontains=word)
+            | Q(code__iexact=word)
+        )
+    return certificates
 
 
 @dataclass

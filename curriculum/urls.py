@@ -21,4 +21,6 @@ urlpatterns = [
     ),
     path("certificates/verify/", views.verify_certificate, name="verify_certificate_form"),
     path("certificates/verify/<str:code>/", views.verify_certificate, name="verify_certificate"),
+    path("certificates/", views.certificate_list, name="certificates"),
+    path("certificates/<str:code>/name/", views.certificate_name, name="certificate_name"),
 ]

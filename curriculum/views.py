@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import hr_required
 from core.mail import site_url
+from core.redirects import with_query
 
 from . import services
 from .certificates import certificate_facts, certificate_pdf
-from .forms import ReflectionForm
+from .forms import CertificateNameForm, CertificateSearchForm, ReflectionForm
 from .models import Certificate, CoursePage, CurriculumIndexPage, LessonPage
 from .search import search_curriculum
 
@@ -111,6 +114,47 @@ def verify_certificate(request: HttpRequest, code: str = "") -> HttpResponse:
         "curriculum/certificate_verify.html",
         {"certificate": certificate, "facts": facts, "code": code, "typed": typed[:64]},
         status=status,
+    )
+
+
+@hr_required
+@require_GET
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    """HR finds issued certificates (to correct the name on one)."""
+    form = CertificateSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page_obj = Paginator(services.certificates_for_hr(query), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "curriculum/certificate_list.html",
+        {"form": form, "page_obj": page_obj, "query": query},
+        status=400 if form.errors else 200,
+    )
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def certificate_name(request: HttpRequest, code: str) -> HttpResponse:
+    """HR corrects the name an issued certificate carries (audited)."""
+    certificate = get_object_or_404(Certificate.objects.select_related("user"), code=code)
+    form = CertificateNameForm(
+        request.POST or None, initial={"learner_name": certificate.learner_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.correct_certificate_name(
+            certificate, form.cleaned_data["learner_name"], request.user
+        )
+        messages.success(request, _("The name on the certificate was saved."))
+        return redirect(with_query(reverse("curriculum:certificates"), q=certificate.code))
+    return render(
+        request,
+        "curriculum/certificate_name.html",
+        {
+            "form": form,
+            "certificate": certificate,
+            "name_on_record": services.name_on_record(certificate.user),
+        },
+        status=400 if form.errors else 200,
     )
 
 

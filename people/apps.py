@@ -5,4 +5,9 @@ class PeopleConfig(AppConfig):
     name = "people"
 
     def ready(self) -> None:
+        from accounts.services import register_name_keeper
+
         from . import celery_hooks, signals  # noqa: F401
+        from .services import has_employee_record
+
+        register_name_keeper(has_employee_record)

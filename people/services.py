@@ -32,6 +32,11 @@ from .signals import employees_imported, units_merged
 logger = logging.getLogger(__name__)
 
 
+def has_employee_record(user: User) -> bool:
+    """Whether HR keeps this person on record (an employee profile, from import or SCIM)."""
+    return EmployeeProfile.objects.filter(user_id=user.pk).exists()
+
+
 def department_with_children(department: Department) -> list[int]:
     """Ids of a department and all departments below it."""
     ids, frontier = [department.pk], [department.pk]

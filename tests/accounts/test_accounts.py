@@ -222,6 +222,52 @@ def test_company_sso_refuses_an_id_token_for_another_client(client, home_page, f
 
 
 @pytest.mark.django_db
+@responses.activate
+def test_sso_never_links_an_account_by_an_unverified_address(client, home_page, firma_sso):
+    """An address the provider has not verified must not open someone's existing account."""
+    from allauth.socialaccount.models import SocialAccount
+
+    existing = UserFactory(email="lena.sso@firma.example")
+    token = id_token(email="lena.sso@firma.example", email_verified=False)
+    callback = firma_sso(client, {**ACCESS, "id_token": token}, fetch_userinfo=False)
+    assert callback.status_code in (200, 302)
+    assert client.session.get("_auth_user_id") != str(existing.pk)
+    assert not SocialAccount.objects.filter(user=existing).exists()
+    assert client.get("/account/").status_code == 302  # not logged in as anyone
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_sso_takes_a_squatted_domain_sign_up_back_from_the_squatter(
+    client, home_page, firma_sso, settings
+):
+    """Someone signs up with ceo@firma.example (never verified, so unusable to them). When the
+    real owner arrives by SSO with the provider-verified address, the account is linked to them
+    and the squatter's password is wiped: only the verified owner gets in."""
+    from django.test import Client
+
+    settings.ALLOWED_SIGNUP_DOMAINS = ["firma.example"]
+    password = "Kundenfokus-2026!"
+    squatter = Client()
+    squatter.post(
+        "/accounts/signup/",
+        {"email": "ceo@firma.example", "password1": password, "password2": password},
+    )
+    squatted = User.objects.get(email="ceo@firma.example")
+    assert squatted.has_usable_password()
+    assert "_auth_user_id" not in squatter.session
+
+    token = id_token(email="ceo@firma.example", email_verified=True, sub="99")
+    callback = firma_sso(client, {**ACCESS, "id_token": token}, fetch_userinfo=False)
+    assert callback.status_code == 302, callback.content.decode()[:500]
+    assert int(client.session["_auth_user_id"]) == squatted.pk
+    squatted.refresh_from_db()
+    assert not squatted.has_usable_password()
+    squatter.post("/accounts/login/", {"login": "ceo@firma.example", "password": password})
+    assert "_auth_user_id" not in squatter.session
+
+
+@pytest.mark.django_db
 def test_sso_button_hidden_when_not_configured(client, home_page, settings):
     settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
     assert "/accounts/oidc/" not in client.get("/accounts/login/").content.decode()

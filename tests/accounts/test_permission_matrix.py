@@ -118,6 +118,8 @@ EXPECTED = {
     "curriculum:search": (None, logged_in(OK)),
     "curriculum:download_certificate": ("certificate", owner()),
     "curriculum:verify_certificate": ("certificate", everyone(OK)),
+    "curriculum:certificates": (None, only({"hr"})),
+    "curriculum:certificate_name": ("certificate", only({"hr"})),
     "pocket:manifest": (None, everyone(OK)),
     "pocket:service_worker": (None, everyone(OK)),
     "pocket:offline": (None, everyone(OK)),
@@ -214,4 +216,124 @@ def test_permission_matrix(client, world, role):
         status = client.get(url).status_code
         if status != expected[role]:
             wrong.append(f"{url_name}: {status} != {expected[role]}")
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+
+
+# --- POST column ------------------------------------------------------------------------------
+# Every URL above is also POSTed by every role (an empty form: most forms are then shown again,
+# 200; some answer 400 or redirect with a message). Listed here: the roles whose POST reaches the
+# view, with the status it answers.
+# Every role not listed must be turned away (log-in redirect, 401, 403, 404, 405, 410) without a
+# single write to the database. Accepted POSTs are rolled back before the next URL is tried.
+LEARNERS = ("learner", "champion", "hr", "editor")  # every employee is a learner too
+
+
+def roles_get(status, roles=LEARNERS):
+    return dict.fromkeys(roles, status)
+
+
+POST_EXPECTED: dict[str, dict[str, int]] = {
+    "switch_language": {**roles_get(400), "anonymous": 400},  # no language chosen
+    "accounts:account": roles_get(200),  # own name/language form, re-shown with its errors
+    "accounts:invite": {"hr": 200},
+    "api:tokens": {"hr": 200},
+    "api:webhook_log": {"hr": 302},  # sends a test event to the endpoint
+    "api:webhooks": {"hr": 200},
+    "assignments:rules": {"hr": 200},
+    "champions:apply": {**roles_get(200), "champion": 302},  # a champion already has a profile
+    "champions:auto_assign": {"hr": 302},
+    "champions:complete_action_item": {"learner": 302},  # the item's owner
+    "champions:create_group": {"hr": 302},
+    "champions:group": {"hr": 302},
+    "champions:log_session": {"champion": 400, "hr": 400},
+    "champions:nudge": {"champion": 302},  # the learner's coach
+    "champions:observation_acknowledge": {"learner": 302, "champion": 302},
+    "champions:observation_autosave": {"champion": 200},
+    "champions:observation_edit": {"champion": 302},
+    "champions:observation_follow_up": {"learner": 302, "champion": 302},
+    "champions:observe_start": {"champion": 400},
+    "champions:profile": {"champion": 200},
+    "champions:set_status": {"hr": 302},
+    "curriculum:mark_lesson_done": roles_get(302),  # each for themselves
+    "curriculum:save_reflection": roles_get(302),
+    "curriculum:start_course": roles_get(302),
+    "curriculum:certificate_name": {"hr": 200},
+    "journeys:add_touchpoint": roles_get(400),  # to their own map of the exercise
+    "journeys:delete_touchpoint": {"learner": 302},  # the map's owner only
+    "journeys:edit_touchpoint": {"learner": 400},
+    "journeys:map": {"learner": 200},
+    "journeys:share": {"learner": 302},
+    "journeys:top_three": {"learner": 302},
+    "outcomes:feedback_answer": roles_get(302) | {"learner": 200},  # others: back to the course
+    "outcomes:figure_upload": {"hr": 302},
+    "outcomes:figures": {"hr": 200},
+    "outcomes:metric_create": {"hr": 400},
+    "people:employees": {"hr": 200},  # the list answers a POST like a GET and writes nothing
+    "people:import": {"hr": 200},
+    "people:import_apply": {"hr": 302},
+    "people:import_create_units": {"hr": 302},
+    "people:import_send_invitations": {"hr": 302},
+    "people:unit_active": {"hr": 302},
+    "people:unit_edit": {"hr": 200},
+    "people:unit_merge": {"hr": 200},
+    "people:unit_new": {"hr": 200},
+    "quizzes:save": {"learner": 302},  # the attempt's owner
+    "quizzes:start": roles_get(302),
+    "quizzes:submit": {"learner": 302},
+    "reports:retry_mail": {"hr": 302},
+}
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+UNTRACKED_TABLES = ("django_session",)  # a log-in redirect may keep `next`/messages there
+
+
+def writes_in(queries) -> list[str]:
+    """The SQL statements that changed a table (a session update aside)."""
+    return [
+        query["sql"][:120]
+        for query in queries
+        if query["sql"].lstrip().upper().startswith(WRITES)
+        and not any(table in query["sql"] for table in UNTRACKED_TABLES)
+    ]
+
+
+def refused(response) -> bool:
+    """The request was turned away before the view did anything."""
+    if response.status_code in (UNAUTHORIZED, FORBIDDEN, MISSING, NOT_ALLOWED, GONE):
+        return True
+    return response.status_code == LOGIN and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_post_column_names_only_known_urls():
+    assert set(POST_EXPECTED) <= set(EXPECTED)
+    assert all(set(roles) <= set(ROLES) for roles in POST_EXPECTED.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_post_matrix(client, world, role):
+    """Every project URL POSTed by each role: accepted only where POST_EXPECTED says so, with that
+    status; everywhere else refused, and a refused POST writes nothing to the database."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    kwargs_by_key, users = world
+    if role != "anonymous":
+        client.force_login(users[role])
+    wrong = []
+    for url_name, (key, _get) in sorted(EXPECTED.items()):
+        url = reverse(url_name, kwargs=kwargs_by_key[key] if key else None)
+        expected = POST_EXPECTED.get(url_name, {}).get(role)
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as queries:
+                response = client.post(url, {})
+            transaction.set_rollback(True)  # the next URL meets the same world
+        if expected is not None:
+            if response.status_code != expected:
+                wrong.append(f"{url_name}: POST {response.status_code} != {expected}")
+        elif not refused(response):
+            wrong.append(f"{url_name}: POST accepted ({response.status_code}), should be refused")
+        elif writes_in(queries.captured_queries):
+            written = writes_in(queries.captured_queries)
+            wrong.append(f"{url_name}: refused ({response.status_code}) but wrote {written}")
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)

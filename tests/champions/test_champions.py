@@ -339,3 +339,35 @@ def test_wagtail_images_refuse_huge_dimensions(settings):
     assert settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS == 40_000_000
     with pytest.raises(ValidationError):
         WagtailImageField().clean(_bomb(12000))
+
+
+@pytest.mark.django_db
+def test_line_breaks_never_reach_a_subject(
+    client_as, group, champion, learner, django_capture_on_commit_callbacks
+):
+    """Regression: a CR/LF in an action item or a champion's name broke the reminder mails (the
+    daily task failed every day, a nudge was a 500). Subjects are one line."""
+    from champions.models import CoachingSession
+
+    champion.first_name, champion.last_name = "Kim\r\nBcc: victim@evil.example", "Chef\n"
+    champion.save()
+    session = CoachingSession.objects.create(
+        group=group, held_on=datetime.date(2026, 1, 5), topic="Start"
+    )
+    ActionItem.objects.create(
+        session=session,
+        owner=learner,
+        description="Journey Map\r\nteilen\rbitte\n",
+        due_date=datetime.date(2026, 1, 10),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_as(champion).post(f"/champions/nudge/{learner.pk}/").status_code == 302
+        assert remind_overdue_action_items.delay("2026-01-12").get() == 1
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert "\r" not in message.subject and "\n" not in message.subject
+        assert message.message()["Bcc"] is None
+        assert message.recipients() == [learner.email]
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert any("Journey Map teilen bitte" in s for s in subjects)
+    assert any("Kim Bcc: victim@evil.example Chef" in s for s in subjects)

@@ -56,3 +56,24 @@ def test_documents_need_a_log_in(client, client_as, learner, document, home_page
     served = client_as(learner).get(document.url)
     assert served.status_code == 200
     assert b"".join(served.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_a_document_a_public_page_links_is_public(client, document, tree, home_page):
+    """The exception: a document the (public) home page links may be fetched without a log-in;
+    one only a lesson links may not, nor one whose public page gets a view restriction."""
+    from wagtail.models import PageViewRestriction
+
+    lesson = tree.lessons[0]
+    lesson.body = [("text", f'<p><a linktype="document" id="{document.pk}">Checkliste</a></p>')]
+    lesson.save_revision().publish()
+    assert client.get(document.url).status_code == 302  # linked by a lesson only
+
+    home_page.intro = f'<p>Zum Mitnehmen: <a linktype="document" id="{document.pk}">Liste</a></p>'
+    home_page.save_revision().publish()
+    served = client.get(document.url)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content).startswith(b"%PDF")
+
+    PageViewRestriction.objects.create(page=home_page, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(document.url).status_code == 302

@@ -76,7 +76,8 @@ def test_racing_starts_never_exceed_the_attempt_limit(learner, exam):
 
 @pytest.mark.django_db
 def test_the_limit_counts_every_language_of_the_quiz(client_as, learner, exam, home_page):
-    """Regression: the final exam allowed 3 German plus 3 English attempts."""
+    """Regression: the final exam allowed 3 German plus 3 English attempts; the limit counts per
+    original quiz (its translation key), in the service, the start view and the page embed."""
     from wagtail.models import Locale
 
     english = exam.copy_for_translation(Locale.objects.get(language_code="en"))
@@ -86,6 +87,14 @@ def test_the_limit_counts_every_language_of_the_quiz(client_as, learner, exam, h
     _use_attempts(learner, english, 1)
     assert services.attempts_left(learner, exam) == 0
     assert services.attempts_left(learner, english) == 0
+    from django.test import RequestFactory
+
+    from quizzes.templatetags.quiz_tags import quiz_status
+
+    request = RequestFactory().get("/")
+    request.user = learner
+    for version in (exam, english):  # the exam embedded on the German and the English course page
+        assert quiz_status({"request": request}, version)["attempts_left"] == 0
     with pytest.raises(services.QuizRuleError):
         services.start_attempt(learner, english)
     response = client_as(learner).post(f"/quizzes/{english.pk}/start/", {"next": "/"}, follow=True)
