@@ -276,15 +276,23 @@ class ImportPreview:
         return {",": _("comma"), ";": _("semicolon"), "\t": _("tab")}.get(self.delimiter, "")
 
 
-def _is_above_hr(user: User) -> bool:
-    return user.is_superuser or user.is_staff
+def _protected_accounts(actor) -> set[int]:
+    """Accounts this import may not rename or deactivate: for HR, every account above what HR
+    manages (administrators, and anyone holding a role HR may not hand out: HR, editor); an
+    administrator (or the CLI, actor None) may change them all. One query per import."""
+    from django.db.models import Q
 
+    from accounts.permissions import grantable_roles
+    from accounts.roles import ALL_ROLES
 
-def _may_change(actor, user: User) -> bool:
-    """HR's import may not touch administrator accounts; an administrator (or the CLI) may."""
-    if not _is_above_hr(user):
-        return True
-    return actor is None or getattr(actor, "is_superuser", False)
+    if actor is None or getattr(actor, "is_superuser", False):
+        return set()
+    above = [role for role in ALL_ROLES if role not in grantable_roles(actor)]
+    return set(
+        User.objects.filter(
+            Q(is_superuser=True) | Q(is_staff=True) | Q(groups__name__in=above)
+        ).values_list("pk", flat=True)
+    )
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -612,14 +620,18 @@ def _validate_rows(preview: ImportPreview, table: Table, actor) -> None:
     for chunk in _chunks(manager_emails, LOOKUP_CHUNK):
         known_managers |= set(User.objects.filter(email__in=chunk).values_list("email", flat=True))
     labels = _Labels.current()
+    protected = _protected_accounts(actor)
     for line, email, user, manager_email, values in pending:
         if manager_email and manager_email not in known_managers and manager_email not in seen:
             preview.error(_("Unknown manager “%(email)s”") % {"email": manager_email}, line)
             continue
         changes = _changes(user, values, manager_email, labels)
-        if user is not None and changes and not _may_change(actor, user):
+        if user is not None and changes and user.pk in protected:
             preview.error(
-                _("“%(email)s” is an administrator account; an import may not change it")
+                _(
+                    "“%(email)s” is an administrator, HR or editor account; only an "
+                    "administrator may change it"
+                )
                 % {"email": email},
                 line,
             )
@@ -632,13 +644,14 @@ def _validate_rows(preview: ImportPreview, table: Table, actor) -> None:
 def _find_missing_people(preview: ImportPreview, actor) -> None:
     """Active employees the file no longer lists: candidates to mark as left."""
     in_file = {r.email for r in preview.rows}
-    for profile_id, email, superuser, staff in EmployeeProfile.objects.filter(
-        is_active=True
-    ).values_list("pk", "user__email", "user__is_superuser", "user__is_staff"):
+    protected = _protected_accounts(actor)
+    for profile_id, email, user_id in EmployeeProfile.objects.filter(is_active=True).values_list(
+        "pk", "user__email", "user_id"
+    ):
         if email in in_file:
             continue
-        if (superuser or staff) and not (actor is None or getattr(actor, "is_superuser", False)):
-            continue  # HR may not deactivate administrators
+        if user_id in protected:
+            continue  # HR may not deactivate administrators, HR or editors
         preview.to_deactivate.append((profile_id, email))
 
 

@@ -273,6 +273,7 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     "people:import_apply": {"hr": 302},
     "people:import_create_units": {"hr": 302},
     "people:import_send_invitations": {"hr": 302},
+    "people:import_restart": {"hr": 302},
     "people:unit_active": {"hr": 302},
     "people:unit_edit": {"hr": 200},
     "people:unit_merge": {"hr": 200},

@@ -243,6 +243,40 @@ def test_hr_import_may_not_rename_or_deactivate_an_administrator(
 
 
 @pytest.mark.django_db
+def test_hr_import_may_not_change_an_editor_or_hr_colleague(client_as, hr_user, org, home_page):
+    """Regression: HR's import could rename or deactivate anyone without the staff flag, e.g. an
+    editor or another HR person (roles HR may not hand out). An administrator still may."""
+    from accounts import roles
+    from accounts.factories import UserFactory
+
+    editor = UserFactory(
+        email="ed@example.com", first_name="Eda", last_name="Editor", roles=[roles.EDITOR]
+    )
+    colleague = UserFactory(
+        email="hr2@example.com", first_name="Hanna", last_name="HR", roles=[roles.HR]
+    )
+    for person in (editor, colleague):
+        EmployeeProfileFactory(user=person)
+    client = client_as(hr_user)
+    for email in (editor.email, colleague.email):
+        page = upload(client, HEADER + f"{email},Evil,Name,Kundenservice,Hamburg,,,,,,,no\n")
+        assert page.status_code == 400 and email in page.content.decode()
+    page = upload(client, HEADER + "new@example.com,New,Person,Kundenservice,Hamburg,,,,,,,\n")
+    text = page.content.decode()
+    assert editor.email not in text and colleague.email not in text
+    apply(client, deactivate=True)
+    for person, first in ((editor, "Eda"), (colleague, "Hanna")):
+        person.refresh_from_db()
+        assert person.is_active and person.first_name == first
+    admin = User.objects.create_superuser("root@example.com", "pw")
+    preview = preview_import(
+        (HEADER + "ed@example.com,Edith,Editor,Kundenservice,Hamburg,,,,,,,\n").encode(),
+        actor=admin,
+    )
+    assert preview.ok, preview.errors
+
+
+@pytest.mark.django_db
 def test_an_administrator_may_change_administrators(org):
     User.objects.create_superuser("root@example.com", "pw", first_name="Root")
     preview = preview_import(
