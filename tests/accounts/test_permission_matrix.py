@@ -116,6 +116,7 @@ EXPECTED = {
     "curriculum:mark_lesson_done": ("lesson", everyone(NOT_ALLOWED)),
     "curriculum:save_reflection": ("reflection", everyone(NOT_ALLOWED)),
     "curriculum:search": (None, logged_in(OK)),
+    "curriculum:catalogue": (None, logged_in(OK)),
     "curriculum:download_certificate": ("certificate", owner()),
     "curriculum:verify_certificate": ("certificate", everyone(OK)),
     "curriculum:certificates": (None, only({"hr"})),
