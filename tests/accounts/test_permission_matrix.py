@@ -116,7 +116,8 @@ EXPECTED = {
     "curriculum:mark_lesson_done": ("lesson", everyone(NOT_ALLOWED)),
     "curriculum:save_reflection": ("reflection", everyone(NOT_ALLOWED)),
     "curriculum:search": (None, logged_in(OK)),
-    "curriculum:catalogue": (None, logged_in(OK)),
+    "curriculum:catalogue": (None, logged_in(302)),  # to the catalogue page in their language
+    "curriculum:verify_certificate_form": (None, everyone(OK)),
     "curriculum:download_certificate": ("certificate", owner()),
     "curriculum:verify_certificate": ("certificate", everyone(OK)),
     "curriculum:certificates": (None, only({"hr"})),
