@@ -32,6 +32,19 @@ PG_CONFIGS = {"de": "german", "en": "english"}
 MIN_PART = 4  # shortest part of a compound word tried on its own
 MAX_WORDS = 8
 
+# The course's own vocabulary: German words learners type for the English terms the content
+# uses (and back). Each entry is another way of writing the word, matched like the word.
+SYNONYMS = {
+    "kundenreise": ["customer journey"],
+    "kundenreisen": ["customer journey"],
+    "kontaktpunkt": ["touchpoint"],
+    "kontaktpunkte": ["touchpoint"],
+    "beruehrungspunkt": ["touchpoint"],
+    "berührungspunkt": ["touchpoint"],
+    "kundenstimme": ["voice of customer", "voc"],
+    "kundenerlebnis": ["customer experience", "cx"],
+}
+
 # Light stemming for SQLite: longest suffix first, the stem keeps at least four letters.
 SUFFIXES = {
     "de": ("ungen", "ern", "en", "er", "es", "em", "e", "s", "n"),
@@ -136,6 +149,10 @@ def _tsquery(words: list[str]) -> str:
         forms = [f"{word}:*"]
         if len(word) >= 2 * MIN_PART + 1:
             forms += [f"({left}:* & {right}:*)" for left, right in compound_splits(word)]
+        forms += [
+            "(" + " & ".join(f"{part}:*" for part in query_words(phrase)) + ")"
+            for phrase in SYNONYMS.get(word, [])
+        ]
         clauses.append("(" + " | ".join(forms) + ")")
     return " & ".join(clauses)
 
@@ -181,6 +198,10 @@ def _python_hits(words: list[str], locale: Locale) -> list[tuple[Page, float]]:
                 (stem(left, language), stem(right, language))
                 for left, right in compound_splits(word)
             ]
+        forms += [
+            tuple(stem(part, language) for part in query_words(phrase))
+            for phrase in SYNONYMS.get(word, [])
+        ]
         wanted.append(forms)
     found = []
     pages = [

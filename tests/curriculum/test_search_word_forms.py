@@ -103,3 +103,13 @@ def test_excerpt_marks_the_word_and_escapes_html():
     html = search.excerpt(["<b>Beschwerden</b> sind & bleiben ein Geschenk."], ["beschwerde"], "de")
     assert "<mark>Beschwerden</mark>" in html
     assert "&amp;" in html and "<b>" not in html
+
+
+@pytest.mark.django_db
+def test_a_german_word_finds_the_english_term_the_content_uses(client_as, learner, tree):
+    lesson = tree.lessons[2]
+    lesson.title = "Ein Weg in Etappen"
+    lesson.body = [("text", "<p>Die Customer Journey beginnt vor dem ersten Kontakt.</p>")]
+    lesson.save_revision().publish()
+    html = client_as(learner).get("/search/", {"q": "Kundenreise"}).content.decode()
+    assert "Ein Weg in Etappen" in html
