@@ -91,3 +91,26 @@ def test_english_dates_are_day_first_and_24_hour():
         assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "5 Nov 2026, 15:45"
     with translation.override("de"):
         assert formats.date_format(moment.date(), "SHORT_DATE_FORMAT") == "05.11.2026"
+
+
+@pytest.mark.django_db
+def test_the_quiz_of_an_english_user_is_english_with_european_dates(
+    client, english_learner, home_page
+):
+    import re
+
+    from quizzes import services
+    from quizzes.factories import QuestionFactory, QuizFactory
+
+    quiz = QuizFactory(title="Final test", time_limit_minutes=10)
+    QuestionFactory(quiz=quiz)
+    attempt = services.start_attempt(english_learner, quiz)
+    client.force_login(english_learner)
+    client.cookies["django_language"] = "de"
+    html = client.get(f"/quizzes/attempts/{attempt.pk}/").content.decode()
+    assert "Submit by" in html and "Abgabe bis" not in html
+    assert "Question 1 of 1" in html
+    services.submit_attempt(attempt)
+    history = client.get(f"/quizzes/{quiz.pk}/history/").content.decode()
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}", history)  # 29 Nov 2026, 17:10
+    assert not re.search(r"\d{1,2}/\d{1,2}/\d{4}", history)
