@@ -57,8 +57,8 @@ def test_load_demo_creates_role_logins_and_names_them(client):
     assert client.get("/").status_code == 200
     assert client.get("/admin/login/", follow=True).status_code == 200
     client.force_login(learner)
-    results = client.get("/search/", {"q": "Beschwerden"}).context["page_obj"]
-    assert any(result.slug == "beschwerden-als-chance" for result in results)
+    hits = client.get("/search/", {"q": "Beschwerden"}).context["outcome"].hits
+    assert any(hit.page.slug == "beschwerden-als-chance" for hit in hits)
     assert ReferenceIndex.objects.exists()  # built once at the end of the load
 
 
