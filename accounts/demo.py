@@ -46,3 +46,37 @@ def load(stdout) -> None:
     for email, first_name, last_name, role_names in DEMO_USERS:
         ensure_demo_user(email, first_name, last_name, role_names)
     ensure_demo_user(DEMO_ADMIN, "Ada", "Admin", [], is_staff=True, is_superuser=True)
+
+
+def load_privacy(out) -> None:
+    """The privacy settings as agreed (the defaults, saved so the settings page shows who set
+    them) and two logged views of the demo learner's results, so the account page shows them."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .models import PrivacySettings, ResultView
+
+    hr = User.objects.filter(email="hr@cx-academy.example").first()
+    PrivacySettings.objects.get_or_create(pk=1, defaults={"updated_by": hr})
+    learner = User.objects.filter(email="learner@cx-academy.example").first()
+    champion = User.objects.filter(email="champion@cx-academy.example").first()
+    if learner is None or ResultView.objects.filter(subject=learner).exists():
+        return
+    today = timezone.localdate()
+    for viewer, what, role, days in (
+        (champion, "champions.dashboard", "champion", 2),
+        (hr, "reports.people", "hr", 5),
+    ):
+        if viewer is not None:
+            view = ResultView.objects.create(
+                viewer=viewer,
+                subject=learner,
+                what=what,
+                role=role,
+                viewed_on=today - datetime.timedelta(days=days),
+            )
+            ResultView.objects.filter(pk=view.pk).update(
+                viewed_at=timezone.now() - datetime.timedelta(days=days)
+            )
+    out.write("Privacy settings and a log of views of the demo learner's results.\n")

@@ -8,7 +8,7 @@ from allauth.core import context
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import PrivacySettings, User
 from .permissions import grantable_roles
 from .roles import ALL_ROLES
 
@@ -75,3 +75,61 @@ class CompanySignupForm(SignupForm):
         elif not services.email_domain_allowed(email):
             raise forms.ValidationError(_("Sign-up is only open to company e-mail addresses."))
         return email
+
+
+ROLE_FIELDS = tuple(
+    f"{role}_{name}"
+    for role in ("manager", "champion", "hr")
+    for name in ("quiz_results", "individual_progress", "individual_observations")
+)
+RETENTION_FIELDS = (
+    "quiz_attempts_days",
+    "reflections_days",
+    "journey_maps_days",
+    "observations_days",
+    "audit_log_days",
+    "view_log_days",
+    "leavers_days",
+)
+MAX_RETENTION_DAYS = 3650
+
+
+class PrivacySettingsForm(forms.ModelForm):
+    """HR/admin set the visibility policy and the retention periods (0 days: keep)."""
+
+    class Meta:
+        model = PrivacySettings
+        fields = [
+            *ROLE_FIELDS,
+            "min_group_size",
+            "show_views_to_subject",
+            *RETENTION_FIELDS,
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in RETENTION_FIELDS:
+            self.fields[name].help_text = _("0 keeps them without a time limit.")
+
+    def clean_min_group_size(self) -> int:
+        value = self.cleaned_data["min_group_size"]
+        if not 2 <= value <= 100:
+            raise forms.ValidationError(_("Choose a group size between 2 and 100."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in RETENTION_FIELDS:
+            value = cleaned.get(name)
+            if value is not None and value > MAX_RETENTION_DAYS:
+                self.add_error(
+                    name, _("At most %(days)s days (ten years).") % {"days": MAX_RETENTION_DAYS}
+                )
+        return cleaned
+
+    def changes(self) -> dict:
+        """{field: (old, new)} of what this form changes."""
+        return {
+            name: (self.initial.get(name), self.cleaned_data.get(name))
+            for name in self.changed_data
+        }

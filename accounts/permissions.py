@@ -131,10 +131,10 @@ def can_observe(user, person) -> bool:
 
 
 def hr_sees_individual_observations() -> bool:
-    """HR sees observations aggregated unless the organisation configured otherwise."""
-    from django.conf import settings
+    """HR sees observations aggregated unless the privacy settings say otherwise."""
+    from .privacy import HR, policy_for
 
-    return bool(getattr(settings, "CX_HR_SEES_INDIVIDUAL_OBSERVATIONS", False))
+    return policy_for(HR).individual_observations
 
 
 def can_view_observation(user, observation) -> bool:

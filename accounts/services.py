@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exports import csv_text
 
@@ -216,3 +217,50 @@ def personal_data_csv(user: User) -> str:
         for row in data[section.key]
     )
     return csv_text([_("Section"), _("Item"), _("Date"), _("Details")], rows)
+
+
+def find_people(query: str, limit: int = 20) -> list[User]:
+    """People whose e-mail or name contains the query (HR's data-subject requests)."""
+    from django.db.models import Q
+
+    words = query.split()
+    people = User.objects.all()
+    for word in words:
+        people = people.filter(
+            Q(email__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        )
+    return list(people.order_by("last_name", "first_name", "email")[:limit])
+
+
+def erasure_refusal(actor, person: User) -> str | None:
+    """Why HR may not erase this person, or None: not themselves, not an administrator, not
+    someone already erased."""
+    from .lifecycle import is_anonymised
+
+    if person.pk == actor.pk:
+        return _("You cannot erase your own account here; ask another HR colleague.")
+    if person.is_superuser or person.is_staff:
+        return _("Administrator accounts are erased by an administrator, not here.")
+    if is_anonymised(person):
+        return _("This person's data has already been erased.")
+    return None
+
+
+ERASURE_LABELS = {
+    "employee_profile": gettext_lazy("Employee profile: job title and hire date removed"),
+    "reflections": gettext_lazy("Reflections deleted"),
+    "certificates": gettext_lazy("Certificates withdrawn (the verification page says so)"),
+    "quiz_answers": gettext_lazy("Quiz attempts: answers removed, scores kept without a name"),
+    "journey_maps": gettext_lazy("Customer journey maps deleted"),
+    "action_items": gettext_lazy("Action items deleted"),
+    "observations": gettext_lazy("Floor observations: texts removed, ratings kept without a name"),
+}
+
+
+def erasure_summary(person: User) -> list[tuple[str, int]]:
+    """(what happens, how many records) per kind, for HR's confirmation page."""
+    from .lifecycle import erasure_preview
+
+    return [
+        (str(ERASURE_LABELS.get(key, key)), count) for key, count in erasure_preview(person).items()
+    ]

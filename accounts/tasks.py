@@ -56,3 +56,15 @@ def send_invitation_batch(self, invitation_ids: list[int]) -> int:
     for invitation_id, email in invitations:
         send_invitation(invitation_id, languages.get(email))
     return len(invitations)
+
+
+@shared_task
+def apply_retention(now_iso: str | None = None) -> dict[str, int]:
+    """Daily: delete or anonymise what is past its retention period (idempotent; counts are
+    logged and, when anything changed, written to the audit log)."""
+    import datetime
+
+    from .lifecycle import run_retention
+
+    now = datetime.datetime.fromisoformat(now_iso) if now_iso else None
+    return run_retention(now)

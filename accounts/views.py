@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.redirects import safe_next, with_query
 
-from . import mfa, services
+from . import audit, lifecycle, mfa, privacy, services
 from .adapters import SESSION_KEY
-from .forms import AccountForm, InvitationForm
-from .models import AuditEntry
+from .forms import RETENTION_FIELDS, AccountForm, InvitationForm, PrivacySettingsForm
+from .models import AuditEntry, User
 from .permissions import hr_required
 
 
@@ -35,8 +35,16 @@ def account(request: HttpRequest) -> HttpResponse:
         response = redirect("accounts:account")
         response.set_cookie("django_language", user.preferred_language, samesite="Lax")
         return response
+    shows_views = privacy.subject_sees_views()
     return render(
-        request, "accounts/account.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "accounts/account.html",
+        {
+            "form": form,
+            "shows_views": shows_views,
+            "views": privacy.views_of(request.user, 50) if shows_views else [],
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -129,4 +137,121 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/audit_log.html",
         {"page_obj": page_obj, "actions": actions, "action": action},
+    )
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def privacy_settings(request: HttpRequest) -> HttpResponse:
+    """HR/admin: the visibility policy per role, the minimum group size, retention periods."""
+    form = PrivacySettingsForm(request.POST or None, instance=privacy.current_settings())
+    if request.method == "POST" and form.is_valid():
+        privacy.save_settings(form.save(commit=False), request.user, form.changes())
+        messages.success(request, _("The privacy settings were saved."))
+        return redirect("accounts:privacy_settings")
+    roles = [
+        (
+            label,
+            [
+                form[f"{role}_{name}"]
+                for name in ("quiz_results", "individual_progress", "individual_observations")
+            ],
+        )
+        for role, label in (
+            (privacy.MANAGER, _("Managers")),
+            (privacy.CHAMPION, _("Champions")),
+            (privacy.HR, _("HR")),
+        )
+    ]
+    return render(
+        request,
+        "accounts/privacy_settings.html",
+        {
+            "form": form,
+            "roles": roles,
+            "retention": [form[name] for name in RETENTION_FIELDS],
+            "stored": privacy.current_settings(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@login_required
+def transparency(request: HttpRequest) -> HttpResponse:
+    """For every employee and the works council: what is recorded, who sees what under the
+    current settings, how long it is kept (printable)."""
+    return render(request, "accounts/transparency.html", privacy.transparency_facts())
+
+
+def _download(data: dict | str, fmt: str, filename: str) -> HttpResponse:
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@require_GET
+@hr_required
+def data_requests(request: HttpRequest) -> HttpResponse:
+    """HR: find a person to export or erase their data on request (GDPR art. 15, 17)."""
+    query = request.GET.get("q", "").strip()[:100]
+    people = services.find_people(query) if len(query) >= 2 else []
+    return render(
+        request,
+        "accounts/data_requests.html",
+        {"query": query, "people": people, "too_short": 0 < len(query) < 2},
+    )
+
+
+@require_GET
+@hr_required
+def person_data(request: HttpRequest, user_id: int, fmt: str) -> HttpResponse:
+    """HR: everything stored about one person, as the person's own download gives it."""
+    if fmt not in ("json", "csv"):
+        return HttpResponse(_("Unknown format."), status=404)
+    person = get_object_or_404(User, pk=user_id)
+    audit.record(
+        request.user, "privacy.export", f"Data export of person #{person.pk}", person=person.pk
+    )
+    privacy.record_view(request.user, person, "accounts.export")
+    data = services.personal_data(person) if fmt == "json" else services.personal_data_csv(person)
+    return _download(data, fmt, f"daten-person-{person.pk}")
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def erase_person(request: HttpRequest, user_id: int) -> HttpResponse:
+    """HR: preview, then erase a person (typing their e-mail address confirms)."""
+    person = get_object_or_404(User, pk=user_id)
+    refusal = services.erasure_refusal(request.user, person)
+    error = ""
+    if request.method == "POST" and refusal is None:
+        typed = request.POST.get("confirm", "").strip().lower()
+        if typed != person.email.lower():
+            error = _("Type the person's e-mail address exactly to confirm.")
+        else:
+            lifecycle.erase_person(person, request.user)
+            messages.success(
+                request, _("The person's data was erased; group figures keep counting.")
+            )
+            return redirect("accounts:data_requests")
+    status = 200
+    if request.method == "POST":
+        status = 403 if refusal else 400
+    return render(
+        request,
+        "accounts/erase_person.html",
+        {
+            "person": person,
+            "refusal": refusal,
+            "error": error,
+            "preview": services.erasure_summary(person) if refusal is None else [],
+        },
+        status=status,
     )

@@ -185,6 +185,13 @@ class QuizAttemptSerializer(serializers.ModelSerializer):
             "passed",
         ]
 
+    def to_representation(self, instance):
+        """The score only where the privacy settings show individuals' scores (else null)."""
+        data = super().to_representation(instance)
+        if not self.context.get("scores_shown", False):
+            data["score_percent"] = None
+        return data
+
 
 class CertificateSerializer(serializers.ModelSerializer):
     verification_url = serializers.SerializerMethodField()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, filters, mixins, pagination, viewsets
+from rest_framework import exceptions, filters, mixins, pagination, permissions, viewsets
 from rest_framework.response import Response
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from accounts import privacy
 from assignments import services as assignment_services
 from assignments.models import Assignment
 from champions.models import CoachingGroup, Membership
@@ -92,11 +93,30 @@ def _parse_moment(raw: str) -> datetime.datetime | None:
     return moment
 
 
+class FollowsVisibilityPolicy(permissions.BasePermission):
+    """Resources about individuals' learning are served only as far as HR's privacy policy
+    shows individuals (a token is HR's: `accounts.privacy` decides, as for HR's reports)."""
+
+    message = _(
+        "The privacy settings allow only group figures: individual learning records are not "
+        "available through the API."
+    )
+
+    def has_permission(self, request, view) -> bool:
+        policy = privacy.policy_for(privacy.HR)
+        if view.individual == "progress":
+            return policy.individual_progress
+        if view.individual == "quiz":
+            return policy.individual_progress and policy.individual_pass_fail
+        return True
+
+
 class ResourceViewSet(viewsets.GenericViewSet):
     """Token auth, scope check, per-token rate limit, cursor pages, updated-since, audit."""
 
     authentication_classes = [ApiTokenAuthentication]
-    permission_classes = [HasTokenScope]
+    permission_classes = [HasTokenScope, FollowsVisibilityPolicy]
+    individual: str = ""  # "progress" or "quiz": records about one person's learning
     throttle_classes = [TokenRateThrottle]
     pagination_class = SyncCursorPagination
     filter_backends = [UpdatedSinceFilter]
@@ -241,6 +261,7 @@ class LearningPathViewSet(_PageViewSet):
 class EnrolmentViewSet(_OrgViewSet):
     """Who started which course, how far they are, when they finished."""
 
+    individual = "progress"
     resource_family = ResourceFamily.LEARNING
     serializer_class = serializers.EnrolmentSerializer
     queryset = CourseEnrolment.objects.order_by()
@@ -258,6 +279,7 @@ class EnrolmentViewSet(_OrgViewSet):
 
 @_read_only("lesson completions")
 class LessonCompletionViewSet(_OrgViewSet):
+    individual = "progress"
     resource_family = ResourceFamily.LEARNING
     serializer_class = serializers.LessonCompletionSerializer
     queryset = LessonCompletion.objects.order_by()
@@ -268,14 +290,19 @@ class LessonCompletionViewSet(_OrgViewSet):
 class QuizAttemptViewSet(_OrgViewSet):
     """Submitted quiz attempts with their score (never the answers)."""
 
+    individual = "quiz"
     resource_family = ResourceFamily.LEARNING
     serializer_class = serializers.QuizAttemptSerializer
     queryset = Attempt.objects.filter(submitted_at__isnull=False).select_related("quiz").order_by()
     updated_field = "submitted_at"
 
+    def page_context(self, rows):
+        return {"scores_shown": privacy.policy_for(privacy.HR).individual_scores}
+
 
 @_read_only("certificates")
 class CertificateViewSet(_OrgViewSet):
+    individual = "progress"
     resource_family = ResourceFamily.LEARNING
     serializer_class = serializers.CertificateSerializer
     queryset = Certificate.objects.order_by()
@@ -290,6 +317,7 @@ class CertificateViewSet(_OrgViewSet):
 class AssignmentViewSet(mixins.CreateModelMixin, _OrgViewSet):
     """Mandatory training per person: list with status, or create one (read-write scope)."""
 
+    individual = "progress"
     resource_family = ResourceFamily.ASSIGNMENTS
     serializer_class = serializers.AssignmentSerializer
 

@@ -16,6 +16,8 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import privacy
+
 from .models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 # Wait after the 1st, 2nd, … failed attempt; after the last one the delivery is given up.
@@ -43,8 +45,12 @@ def sign(secret: str, message_id: str, timestamp: int, body: str) -> str:
 
 
 def emit(event_type: str, data: dict) -> list[WebhookDelivery]:
-    """Queue the event for every active endpoint that wants it; sent after the commit."""
+    """Queue the event for every active endpoint that wants it; sent after the commit.
+    Every event names a person, so none is sent while HR's privacy policy shows no individual
+    progress (the endpoints are HR's systems)."""
     deliveries = []
+    if not privacy.policy_for(privacy.HR).individual_progress:
+        return deliveries
     now = timezone.now()
     for endpoint in WebhookEndpoint.objects.filter(is_active=True):
         if event_type not in endpoint.events:

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import privacy
+
 from .models import XapiStatement
 
 VERSION = "1.0.3"
@@ -122,9 +124,30 @@ def statement(
     return body
 
 
+def allowed_by_policy(statements: list[dict]) -> list[dict]:
+    """What of these statements the privacy settings let leave the platform: a Learning Record
+    Store is an HR system, so HR's policy applies (no individual progress: nothing; pass/fail
+    only: no scores; nothing individual about quizzes: no passed/failed statements)."""
+    policy = privacy.policy_for(privacy.HR)
+    if not policy.individual_progress:
+        return []
+    allowed = []
+    for item in statements:
+        verb = item["verb"]["display"]["en-US"]
+        if verb in ("passed", "failed") and not policy.individual_pass_fail:
+            continue
+        if "score" in item.get("result", {}) and not policy.individual_scores:
+            item = {**item, "result": {k: v for k, v in item["result"].items() if k != "score"}}
+        allowed.append(item)
+    return allowed
+
+
 def queue(statements: list[dict]) -> None:
     """Store statements (inside the caller's transaction) and send them after the commit."""
     if not is_configured() or not statements:
+        return
+    statements = allowed_by_policy(statements)
+    if not statements:
         return
     XapiStatement.objects.bulk_create(
         [

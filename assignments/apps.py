@@ -5,4 +5,6 @@ class AssignmentsConfig(AppConfig):
     name = "assignments"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import personal_data, signals  # noqa: F401
+
+        personal_data.register()

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import privacy
 from accounts.models import User
 from core.mail import compose, language_of, site_url
 from outbox.services import enqueue_email
@@ -86,6 +87,8 @@ def send_due_reminders(self, today_iso: str | None = None) -> int:
         today=today,
     )
     sent = 0
+    # Telling a manager that one person is overdue shows individual progress.
+    managers_told = privacy.policy_for(privacy.MANAGER).individual_progress
     for row in rows:
         if row.status in (Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE):
             continue
@@ -94,7 +97,7 @@ def send_due_reminders(self, today_iso: str | None = None) -> int:
         if reason is not None:
             mails.append((reason, _reminder(row, reason, today)))
         manager = _manager_of(row.user)
-        if manager is not None and cadence.escalates(row.due_date, today):
+        if managers_told and manager is not None and cadence.escalates(row.due_date, today):
             mails.append((ReminderReason.ESCALATED, _escalation(row, manager, today)))
         for reason, message in mails:
             try:
@@ -177,6 +180,7 @@ def send_weekly_digests(today_iso: str | None = None) -> int:
     for row in rows:
         by_manager[row.user.employee.manager_id].append(row)
     managers = User.objects.in_bulk(list(by_manager))
+    individual = privacy.policy_for(privacy.MANAGER).individual_progress
     for manager_id, items in by_manager.items():
         manager = managers[manager_id]
         language = language_of(manager)
@@ -184,12 +188,21 @@ def send_weekly_digests(today_iso: str | None = None) -> int:
             for row in items:
                 row.course_title = row.course.localized.title
             label = _("Open CX Academy")
+        team_size = len({row.user_id for row in items})
+        overdue = sum(r.status == Status.OVERDUE for r in items)
+        if individual:
+            privacy.record_views(
+                manager, {row.user for row in items}, "assignments.digest", privacy.MANAGER
+            )
         message = compose(
             "assignments/email/digest",
             {
                 "manager": manager,
-                "rows": items,
-                "overdue": sum(r.status == Status.OVERDUE for r in items),
+                "rows": items if individual else [],
+                "courses": [] if individual else _course_figures(items),
+                "individual": individual,
+                # how many are overdue describes the team: not when it is too small
+                "overdue": overdue if individual or not privacy.is_small(team_size) else 0,
                 "action_url": site_url("/"),
                 "action_label": label,
             },
@@ -199,6 +212,27 @@ def send_weekly_digests(today_iso: str | None = None) -> int:
         # One digest per manager and day, however often the task runs.
         enqueue_email(message, topic="digest", key=f"digest:{manager_id}:{today.isoformat()}")
     return len(by_manager)
+
+
+def _course_figures(items: list) -> list[dict]:
+    """The digest without individuals: per course how many are assigned, done and overdue,
+    each course describing too few people hidden (`accounts.privacy`)."""
+    by_course: dict[str, list] = defaultdict(list)
+    for row in items:
+        by_course[row.course_title].append(row)
+    figures = [
+        {
+            "title": title,
+            "people": len({row.user_id for row in rows}),
+            "total": len(rows),
+            "completed": sum(
+                row.status in (Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE) for row in rows
+            ),
+            "overdue": sum(row.status == Status.OVERDUE for row in rows),
+        }
+        for title, rows in sorted(by_course.items())
+    ]
+    return privacy.suppress_small(figures, hide=("total", "completed", "overdue"))
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=300)

@@ -12,3 +12,4 @@ class ChampionsConfig(AppConfig):
 
         register_coach_lookup(coaches)
         personal_data.register()
+        personal_data.register_lifecycle()

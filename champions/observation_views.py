@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import privacy
 from accounts.models import User
 from accounts.permissions import (
     can_observe,
     can_view_observation,
-    hr_sees_individual_observations,
     is_champion,
     is_hr,
 )
@@ -294,7 +294,7 @@ def skills(request: HttpRequest) -> HttpResponse:
             target_label=dict(targets)[form.cleaned_data["of"]],
             heatmap=service.behaviour_heatmap(checklist, people, aggregated=True),
             comparison=service.lessons_and_behaviour(checklist, people, aggregated=True),
-            min_people=service.MIN_PEOPLE_PER_CELL,
+            min_people=service.min_people_per_cell(),
         )
     return render(request, "champions/skills.html", context, status=200 if form.is_valid() else 400)
 
@@ -305,12 +305,13 @@ def person_skills(request: HttpRequest, user_id: int) -> HttpResponse:
     """One colleague's skills picture: for themselves (all their observations), for their
     champion or manager (only the observations they made), for HR only when configured."""
     person = get_object_or_404(User, pk=user_id, is_active=True)
-    if person.pk == request.user.pk or (is_hr(request.user) and hr_sees_individual_observations()):
-        observer = None
+    if privacy.can_see_observations(request.user, person):
+        observer = None  # themselves, or a role the privacy settings let see others' observations
     elif can_observe(request.user, person):
         observer = request.user
     else:
         raise Http404
+    privacy.record_view(request.user, person, "champions.skills")
     checklists = list(ObservationChecklist.objects.order_by("-is_active", "title_de"))
     pictures = [
         {

@@ -14,7 +14,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import audit
+from accounts import audit, privacy
 from accounts.models import User
 from accounts.permissions import can_observe, is_champion
 from core.pages import default_language_page
@@ -40,9 +40,13 @@ DEFAULT_TRY_DAYS = 14
 # (so switching a trigger on does not flood champions with requests for last year's courses).
 REQUEST_WINDOW_DAYS = 14
 HEATMAP_MONTHS = 6
-# Aggregated pictures (group, team, location, department, HR) hide a cell that stands for fewer
-# people than this, so nobody can read one colleague's ratings out of an "aggregate".
-MIN_PEOPLE_PER_CELL = 3
+
+
+def min_people_per_cell() -> int:
+    """Aggregated pictures (group, team, location, department, HR) hide a cell that stands for
+    fewer people than the privacy settings' minimum group size, so nobody can read one
+    colleague's ratings out of an "aggregate"."""
+    return privacy.min_group_size()
 
 
 # --- authoring -------------------------------------------------------------------------------
@@ -461,7 +465,7 @@ class HeatCell:
     average: float | None  # mean rating, None when hidden or empty
     ratings: int
     people: int
-    hidden: bool = False  # fewer people than MIN_PEOPLE_PER_CELL in an aggregate
+    hidden: bool = False  # fewer people than the minimum group size in an aggregate
 
     @property
     def percent(self) -> int | None:
@@ -548,11 +552,12 @@ def behaviour_heatmap(
         )
     )
     cells = {}
+    minimum = min_people_per_cell()
     for row in grouped:
         month = row["month"]
         if isinstance(month, datetime.datetime):
             month = month.date()
-        hidden = aggregated and row["people"] < MIN_PEOPLE_PER_CELL
+        hidden = aggregated and row["people"] < minimum
         cells[(row["behaviour_id"], month)] = HeatCell(
             average=None if hidden else 100 * float(row["mean"]) / top,
             ratings=row["ratings"],
@@ -614,13 +619,12 @@ def lessons_and_behaviour(
     for row in counts:
         table[row["behaviour_id"]][row["learned"]] = (row["shown"], row["rated"], row["people"])
     comparisons = []
+    minimum = min_people_per_cell()
     behaviours = checklist.behaviours.annotate(lesson_count=Count("lessons"))
     for behaviour in behaviours:
         with_row = table[behaviour.pk].get(True, (0, 0, 0))
         without_row = table[behaviour.pk].get(False, (0, 0, 0))
-        hidden = aggregated and any(
-            0 < row[2] < MIN_PEOPLE_PER_CELL for row in (with_row, without_row)
-        )
+        hidden = aggregated and any(0 < row[2] < minimum for row in (with_row, without_row))
         comparisons.append(
             LessonComparison(
                 behaviour=behaviour,

@@ -20,7 +20,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts import audit
+from accounts import audit, privacy
 from accounts.roles import CHAMPION
 from curriculum.models import CourseEnrolment, LearningPathPage
 from curriculum.services import path_courses
@@ -382,20 +382,29 @@ def quiz_mastery(user_ids: Iterable[int]) -> dict[int, list[dict]]:
     return mastery
 
 
-def member_overview(group: CoachingGroup) -> list[dict]:
-    """Per member: assigned training with progress, overdue items, quiz mastery, last session (constant queries)."""
+def member_overview(group: CoachingGroup, policy: privacy.RolePolicy | None = None) -> list[dict]:
+    """Per member: assigned training with progress, overdue items, quiz mastery, last session,
+    as far as the champions' visibility policy allows (constant queries)."""
     from assignments.services import assignments_for_users
 
+    policy = policy or privacy.policy_for(privacy.CHAMPION)
     memberships = list(group.memberships.filter(ended_on__isnull=True).select_related("user"))
     user_ids = [m.user_id for m in memberships]
-    assignments = assignments_for_users(user_ids)
+    if not policy.individual_progress and not policy.individual_pass_fail:
+        return [{"user": m.user, "hidden": True} for m in memberships]
+    progress_ids = user_ids if policy.individual_progress else []
+    assignments = assignments_for_users(progress_ids) if progress_ids else {}
     today = timezone.localdate()
     overdue = defaultdict(int)
     for owner_id in ActionItem.objects.filter(
-        owner_id__in=user_ids, done_at__isnull=True, due_date__lt=today
+        owner_id__in=progress_ids, done_at__isnull=True, due_date__lt=today
     ).values_list("owner_id", flat=True):
         overdue[owner_id] += 1
-    mastery = quiz_mastery(user_ids)
+    mastery = quiz_mastery(user_ids if policy.individual_pass_fail else [])
+    if not policy.individual_scores:
+        for entries in mastery.values():
+            for entry in entries:
+                entry["score"] = None
     last_session = {}
     for session in (
         CoachingSession.objects.filter(group=group, attendees__in=user_ids)
@@ -405,7 +414,7 @@ def member_overview(group: CoachingGroup) -> list[dict]:
         last_session[session["attendees"]] = session["held_on"]
     enrolled = defaultdict(list)
     for e in (
-        CourseEnrolment.objects.filter(user_id__in=user_ids)
+        CourseEnrolment.objects.filter(user_id__in=progress_ids)
         .select_related("course")
         .order_by("-started_at")
     ):
@@ -413,6 +422,8 @@ def member_overview(group: CoachingGroup) -> list[dict]:
     return [
         {
             "user": m.user,
+            "hidden": False,
+            "progress_shown": policy.individual_progress,
             "assignments": assignments.get(m.user_id, []),
             "enrolments": enrolled[m.user_id][:3],
             "overdue_items": overdue[m.user_id],
@@ -435,17 +446,21 @@ def completion_rate(enrolments) -> int:
     return round(100 * counts["done"] / counts["total"]) if counts["total"] else 0
 
 
-def company_completion_rate() -> int:
+def company_completion_rate() -> int | None:
     """The company-wide completion rate, from the cache when it holds it.
 
     Counting every enrolment of the company takes longer than the rest of a champion's page, and
     the figure is the same for every champion: it is kept for a while and dropped as soon as an
     enrolment starts, completes or goes (see `forget_company_rate`)."""
-    rate = cache.get(COMPANY_RATE_CACHE_KEY)
-    if rate is None:
-        rate = completion_rate(CourseEnrolment.objects.all())
-        cache.set(COMPANY_RATE_CACHE_KEY, rate, COMPANY_RATE_SECONDS)
-    return rate
+    cached = cache.get(COMPANY_RATE_CACHE_KEY)
+    if cached is None:
+        enrolments = CourseEnrolment.objects.all()
+        people = enrolments.values("user_id").distinct().count()
+        cached = (completion_rate(enrolments), people)
+        cache.set(COMPANY_RATE_CACHE_KEY, cached, COMPANY_RATE_SECONDS)
+    rate, people = cached
+    # like every figure, none that describes fewer people than the privacy minimum
+    return None if privacy.is_small(people) else rate
 
 
 def forget_company_rate() -> None:
@@ -461,9 +476,10 @@ def group_figures(group: CoachingGroup) -> dict:
         Attempt.objects.filter(user_id__in=user_ids, submitted_at__gte=since)
         .annotate(week=TruncWeek("submitted_at"))
         .values("week")
-        .annotate(score=Avg("score_percent"))
+        .annotate(score=Avg("score_percent"), people=Count("user_id", distinct=True))
         .order_by("week")
     )
+    minimum = privacy.min_group_size()
     sessions = list(
         CoachingSession.objects.filter(group=group)
         .annotate(month=TruncMonth("held_on"))
@@ -471,11 +487,20 @@ def group_figures(group: CoachingGroup) -> dict:
         .annotate(count=Count("id"))
         .order_by("month")
     )
+    too_small = privacy.is_small(len(user_ids), minimum)
     return {
-        "group_rate": completion_rate(CourseEnrolment.objects.filter(user_id__in=user_ids)),
+        "group_rate": None
+        if too_small
+        else completion_rate(CourseEnrolment.objects.filter(user_id__in=user_ids)),
+        "group_suppressed": too_small,
+        "minimum": minimum,
         "company_rate": company_completion_rate(),
-        # (label, value) bars for `core.charts.bar_chart_svg`
-        "trend": [(t["week"].strftime("%d.%m."), round(float(t["score"] or 0))) for t in trend],
+        # (label, value) bars for `core.charts.bar_chart_svg`; weeks of too few people left out
+        "trend": [
+            (t["week"].strftime("%d.%m."), round(float(t["score"] or 0)))
+            for t in trend
+            if not privacy.is_small(t["people"], minimum)
+        ],
         "sessions": [(s["month"].strftime("%m/%Y"), s["count"]) for s in sessions],
     }
 

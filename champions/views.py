@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import privacy
 from accounts.models import User
 from accounts.permissions import champion_required, hr_required, is_hr
 from core.charts import bar_chart_svg
@@ -288,12 +289,16 @@ def log_session(request: HttpRequest, group_id: int) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """For each of my groups: members' training, overdue items, mastery, sessions; figures."""
     groups = []
+    policy = privacy.policy_for(privacy.CHAMPION)
     for group in services.groups_coached_by(request.user).select_related("champion__user"):
         figures = services.group_figures(group)
+        members = services.member_overview(group, policy)
+        shown = [row["user"] for row in members if not row["hidden"]]
+        privacy.record_views(request.user, shown, "champions.dashboard", privacy.CHAMPION)
         groups.append(
             {
                 "group": group,
-                "members": services.member_overview(group),
+                "members": members,
                 "figures": figures,
                 "trend_chart": bar_chart_svg(
                     figures["trend"], _("Quiz mastery per week"), unit=" %", **CARD_CHART
@@ -308,7 +313,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "champions/dashboard.html",
-        {"groups": groups, "observations_to_do": observations_to_do(request.user)},
+        {
+            "groups": groups,
+            "policy": policy,
+            "observations_to_do": observations_to_do(request.user),
+        },
     )
 
 

@@ -14,3 +14,4 @@ class CurriculumConfig(AppConfig):
         from .services import quiz_next_steps
 
         register_next_step_provider(quiz_next_steps)
+        personal_data.register_lifecycle()

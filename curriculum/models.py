@@ -342,6 +342,9 @@ class Certificate(models.Model):
     learner_name = models.CharField(max_length=200)
     course_title = models.CharField(max_length=255)
     issued_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the holder's data was erased."
+    )
 
     class Meta:
         constraints = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts.services import register_personal_data
 
-from .models import CourseEnrolment, LessonCompletion, ReflectionAnswer
+from .models import Certificate, CourseEnrolment, LessonCompletion, ReflectionAnswer
 
 
 def _iso(value) -> str | None:
@@ -55,4 +55,55 @@ def register() -> None:
         reflections,
         lambda r: ["reflection", r["lesson"], r["updated_at"], r["text"]],
         order=40,
+    )
+
+
+def certificates(user) -> list[dict]:
+    """The learner's certificates with their verification codes."""
+    return [
+        {
+            "course": c.course_title,
+            "code": c.code,
+            "name_on_certificate": c.learner_name,
+            "issued_at": _iso(c.issued_at),
+            "withdrawn_at": _iso(c.withdrawn_at),
+        }
+        for c in Certificate.objects.filter(user=user)
+    ]
+
+
+def _withdraw_certificates(user) -> int:
+    """Erasure: the certificates say "withdrawn" and no longer carry the name."""
+    from django.utils import timezone
+
+    return Certificate.objects.filter(user=user, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), learner_name=""
+    )
+
+
+def register_lifecycle() -> None:
+    """Certificates in the download; retention of reflections; erasure of reflections and
+    certificates (enrolments and completions stay for the group figures)."""
+    from accounts.lifecycle import register_eraser, register_retention
+
+    register_personal_data(
+        "certificates",
+        certificates,
+        lambda r: ["certificate", r["course"], r["issued_at"], r["code"]],
+        order=25,
+    )
+    register_retention(
+        "reflections",
+        "reflections_days",
+        lambda cutoff: ReflectionAnswer.objects.filter(updated_at__lt=cutoff),
+    )
+    register_eraser(
+        "reflections",
+        lambda user: ReflectionAnswer.objects.filter(user=user).count(),
+        lambda user: ReflectionAnswer.objects.filter(user=user).delete()[0],
+    )
+    register_eraser(
+        "certificates",
+        lambda user: Certificate.objects.filter(user=user, withdrawn_at__isnull=True).count(),
+        _withdraw_certificates,
     )

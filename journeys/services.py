@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
+from accounts import privacy
 from accounts.permissions import can_view_journey_map, is_hr
 from core.pages import default_language_page
 from people.models import Department
@@ -357,11 +358,26 @@ def department_insights(department_ids: list[int] | None, limit: int = 10) -> di
             journey_map__user__employee__department_id__in=department_ids
         )
     friction = Counter()
-    for name in touchpoints.filter(is_friction=True).values_list("name", flat=True):
+    friction_people = defaultdict(set)
+    for name, person in touchpoints.filter(is_friction=True).values_list(
+        "name", "journey_map__user_id"
+    ):
         friction[name.strip().lower()] += 1
+        friction_people[name.strip().lower()].add(person)
     emotions = defaultdict(list)
-    for name, emotion in touchpoints.filter(emotion__isnull=False).values_list("name", "emotion"):
+    emotion_people = defaultdict(set)
+    for name, emotion, person in touchpoints.filter(emotion__isnull=False).values_list(
+        "name", "emotion", "journey_map__user_id"
+    ):
         emotions[name.strip().lower()].append(emotion)
+        emotion_people[name.strip().lower()].add(person)
+    # A touchpoint named by fewer people than the privacy minimum is left out: its wording or
+    # emotion could point to the colleague who wrote it.
+    minimum = privacy.min_group_size()
+    friction = Counter(
+        {name: n for name, n in friction.items() if len(friction_people[name]) >= minimum}
+    )
+    emotions = {name: v for name, v in emotions.items() if len(emotion_people[name]) >= minimum}
     lowest = sorted(
         (
             {"name": name, "average": round(sum(v) / len(v), 2), "count": len(v)}

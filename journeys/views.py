@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import privacy
 from accounts.permissions import can_view_insights, can_view_journey_map, role_required
 from core.ids import is_valid_id, parse_id
 from core.redirects import safe_next
@@ -190,5 +191,6 @@ def insights(request: HttpRequest) -> HttpResponse:
             "departments": services.insight_departments(request.user),
             "selected": selected,
             "data": services.department_insights(ids),
+            "minimum": privacy.min_group_size(),
         },
     )

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 
+from accounts import privacy
 from accounts.permissions import is_hr
 from assignments.models import Assignment
 from assignments.services import with_progress
@@ -26,8 +27,9 @@ from .models import CourseFeedback, FeedbackReceipt, FigureUpload, Metric, Metri
 
 
 def min_group_size() -> int:
-    """No aggregate describing fewer people than this is ever shown (works-council rule)."""
-    return int(getattr(settings, "CX_MIN_GROUP_SIZE", 5))
+    """No aggregate describing fewer people than this is ever shown: the privacy settings'
+    minimum group size (`accounts.privacy`, the one place that decides)."""
+    return privacy.min_group_size()
 
 
 def first_of_month(day: datetime.date) -> datetime.date:

@@ -8,3 +8,4 @@ class QuizzesConfig(AppConfig):
         from . import personal_data
 
         personal_data.register()
+        personal_data.register_lifecycle()

@@ -33,3 +33,20 @@ def register() -> None:
         lambda r: ["quiz_attempt", r["quiz"], r["started_at"], r["score_percent"]],
         order=30,
     )
+
+
+def register_lifecycle() -> None:
+    """Retention of attempts; erasure keeps the scores for the quiz statistics but drops the
+    answers (the person is no longer named)."""
+    from accounts.lifecycle import register_eraser, register_retention
+
+    register_retention(
+        "quiz_attempts",
+        "quiz_attempts_days",
+        lambda cutoff: Attempt.objects.filter(started_at__lt=cutoff),
+    )
+    register_eraser(
+        "quiz_answers",
+        lambda user: Attempt.objects.filter(user=user).count(),
+        lambda user: Attempt.objects.filter(user=user).update(answers={}),
+    )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import privacy
 from accounts.permissions import can_view_quiz_statistics, owns, role_required
 from core.redirects import safe_next, with_query
 
@@ -209,6 +210,15 @@ def history(request: HttpRequest, quiz_id: int) -> HttpResponse:
 def statistics(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """Per-quiz statistics so editors can fix weak questions."""
     quiz = get_object_or_404(Quiz, pk=quiz_id)
+    stats = services.quiz_statistics(quiz)
     return render(
-        request, "quizzes/statistics.html", {"quiz": quiz, "stats": services.quiz_statistics(quiz)}
+        request,
+        "quizzes/statistics.html",
+        {
+            "quiz": quiz,
+            "stats": stats,
+            # figures of fewer learners than the privacy minimum are not shown
+            "suppressed": privacy.is_small(stats.learners),
+            "minimum": privacy.min_group_size(),
+        },
     )

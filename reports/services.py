@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import privacy
 from assignments.models import Assignment
 from assignments.services import with_progress
 from curriculum.models import CourseEnrolment
@@ -64,13 +65,15 @@ def filtered_assignments(filters: ReportFilters):
     return qs
 
 
-COUNTS = ("total", "completed", "overdue")
+COUNTS = ("total", "completed", "overdue", "people")
+FIGURES = ("total", "completed", "overdue", "percent")
 
 
 def _counts(today: datetime.date) -> dict:
     """Aggregates per group: assigned, completed, overdue (open and past the due date)."""
     return {
         "total": Count("id"),
+        "people": Count("user_id", distinct=True),
         "completed": Count("id", filter=Q(completed_at__isnull=False)),
         "overdue": Count("id", filter=Q(completed_at__isnull=True, due_date__lt=today)),
     }
@@ -110,6 +113,7 @@ def dimension_tables(filters: ReportFilters, today: datetime.date | None = None)
     inner = with_progress(filtered_assignments(filters)).values(
         **{f"d_{name}": expression for name, expression in columns.items()},
         c_completed_at=F("completed_at"),
+        c_user=F("user_id"),
         c_due_date=F("due_date"),
     )
     inner_sql, params = inner.query.sql_with_params()
@@ -117,7 +121,8 @@ def dimension_tables(filters: ReportFilters, today: datetime.date | None = None)
     sql = (
         f"SELECT {', '.join(f'GROUPING({n})' for n in names)}, {', '.join(names)}, COUNT(*), "
         "COUNT(*) FILTER (WHERE c_completed_at IS NOT NULL), "
-        "COUNT(*) FILTER (WHERE c_completed_at IS NULL AND c_due_date < %s) "
+        "COUNT(*) FILTER (WHERE c_completed_at IS NULL AND c_due_date < %s), "
+        "COUNT(DISTINCT c_user) "
         f"FROM ({inner_sql}) AS assigned "
         f"GROUP BY GROUPING SETS ({', '.join(f'({n})' for n in names)}) "
         # Within each set's rows this is the order `grouped` gives: by key, "–" (NULL) last.
@@ -129,7 +134,7 @@ def dimension_tables(filters: ReportFilters, today: datetime.date | None = None)
         cursor.execute(sql, [today, *params])
         for row in cursor.fetchall():
             flags, keys = row[:count], row[count : 2 * count]
-            total, completed, overdue = row[2 * count :]
+            total, completed, overdue, people = row[2 * count :]
             position = flags.index(0)  # the one dimension this row is grouped by
             dimension, key = names[position][2:], keys[position]
             tables[dimension].append(
@@ -140,6 +145,7 @@ def dimension_tables(filters: ReportFilters, today: datetime.date | None = None)
                         "total": total,
                         "completed": completed,
                         "overdue": overdue,
+                        "people": people,
                     }
                 )
             )
@@ -154,9 +160,19 @@ def label_of(dimension: str, key: str | None) -> str:
 
 
 def totals_of(rows: list[dict]) -> dict:
-    """Overall figures from the rows of any one dimension's table: each assignment falls in
-    exactly one row of it (people without a value are in the "–" row), so the sums are exact."""
-    return _with_percent({count: sum(row[count] for row in rows) for count in COUNTS})
+    """Overall figures from the rows of a dimension's table that puts each person in one row
+    (department: people without one are in the "–" row), so the sums are exact; suppressed
+    when they describe fewer people than the policy's minimum group size."""
+    totals = _with_percent({count: sum(row[count] or 0 for row in rows) for count in COUNTS})
+    return privacy.suppress_small([totals], hide=FIGURES, complement=False)[0]
+
+
+def private_tables(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """The dashboard's tables with every row describing too few people suppressed (and one more
+    where a single suppressed row could be worked out from the total)."""
+    return {
+        dimension: privacy.suppress_small(rows, hide=FIGURES) for dimension, rows in tables.items()
+    }
 
 
 def completions_by_week(
@@ -187,10 +203,27 @@ def completions_by_week(
                 ),
             )
             for index, start in enumerate(starts)
-        }
+        },
+        **{
+            f"people_{index}": Count(
+                "user_id",
+                distinct=True,
+                filter=Q(
+                    completed_at__gte=midnight(start),
+                    completed_at__lt=midnight(start + datetime.timedelta(weeks=1)),
+                ),
+            )
+            for index, start in enumerate(starts)
+        },
     )
-    rows = [{"week": start, "count": counts[f"week_{i}"]} for i, start in enumerate(starts)]
-    return rows if any(row["count"] for row in rows) else []
+    rows = [
+        {"week": start, "count": counts[f"week_{i}"], "people": counts[f"people_{i}"]}
+        for i, start in enumerate(starts)
+    ]
+    if not any(row["count"] for row in rows):
+        return []
+    # A week whose completions are by too few people is hidden (no complement: no total shown).
+    return privacy.suppress_small(rows, hide=("count",), complement=False)
 
 
 def quiz_summary() -> list[dict]:
@@ -200,19 +233,24 @@ def quiz_summary() -> list[dict]:
         .values("quiz_id", "quiz__title")
         .annotate(
             attempts=Count("id"),
+            people=Count("user_id", distinct=True),
             passed=Count("id", filter=Q(passed=True)),
             average=Avg("score_percent"),
         )
         .order_by("quiz__title")
     )
-    return [
-        {
-            **r,
-            "pass_rate": round(100 * r["passed"] / r["attempts"]) if r["attempts"] else 0,
-            "average": round(float(r["average"] or 0), 1),
-        }
-        for r in rows
-    ]
+    return privacy.suppress_small(
+        [
+            {
+                **r,
+                "pass_rate": round(100 * r["passed"] / r["attempts"]) if r["attempts"] else 0,
+                "average": round(float(r["average"] or 0), 1),
+            }
+            for r in rows
+        ],
+        hide=("attempts", "passed", "pass_rate", "average"),
+        complement=False,
+    )
 
 
 def drill_down(filters: ReportFilters, dimension: str, value: str, only: str = ""):

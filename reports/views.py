@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import privacy
 from accounts.permissions import hr_required
 from assignments.services import with_status
 from core.charts import bar_chart_svg
@@ -29,18 +30,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None)
     filters = form.filters()
     weeks = services.completions_by_week(filters)
-    rows = services.dimension_tables(filters)
+    raw = services.dimension_tables(filters)
+    totals = services.totals_of(raw["department"])
+    rows = services.private_tables(raw)
     tables = [
         {"dimension": key, "label": label, "rows": rows[key]}
         for key, (_field, label) in services.DIMENSIONS.items()
     ]
     context = {
         "form": form,
-        "totals": services.totals_of(tables[0]["rows"]),
+        "totals": totals,
+        "individual": privacy.policy_for(privacy.HR).individual_progress,
+        "minimum": privacy.min_group_size(),
         "tables": tables,
         "weeks": weeks,
         "chart": bar_chart_svg(
-            [(week["week"].strftime("%d.%m."), week["count"]) for week in weeks],
+            [
+                (
+                    week["week"].strftime("%d.%m.") + (" (–)" if week["suppressed"] else ""),
+                    week["count"] or 0,
+                )
+                for week in weeks
+            ],
             _("Completions per week"),
             _("Bar chart; the same numbers are in the table below."),
         ),
@@ -48,6 +59,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _individual_rows_allowed(request: HttpRequest) -> HttpResponse | None:
+    """None when the policy lets HR see individual rows, else the page saying it does not."""
+    if privacy.policy_for(privacy.HR).individual_progress:
+        return None
+    return render(
+        request,
+        "reports/individual_hidden.html",
+        {"minimum": privacy.min_group_size()},
+        status=403,
+    )
 
 
 def _dimension(dimension: str) -> str:
@@ -61,6 +84,8 @@ def _dimension(dimension: str) -> str:
 def people(request: HttpRequest, dimension: str) -> HttpResponse:
     """The people behind one number: ?value=<group>&only=overdue|completed."""
     dimension = _dimension(dimension)
+    if (refused := _individual_rows_allowed(request)) is not None:
+        return refused
     filters = ReportFilterForm(request.GET or None).filters()
     value = request.GET.get("value", "")[:200]
     only = request.GET.get("only", "")
@@ -68,6 +93,9 @@ def people(request: HttpRequest, dimension: str) -> HttpResponse:
         request.GET.get("page")
     )
     page_obj.object_list = list(with_status(page_obj.object_list))
+    privacy.record_views(
+        request.user, [row.user for row in page_obj.object_list], "reports.people", privacy.HR
+    )
     return render(
         request,
         "reports/people.html",
@@ -93,12 +121,17 @@ def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
     filters = ReportFilterForm(request.GET or None).filters()
     label = str(services.DIMENSIONS[dimension][1])
     if "value" in request.GET:
+        if (refused := _individual_rows_allowed(request)) is not None:
+            return refused
         header = ["E-Mail", "Name", "Kurs", "Fällig", "Status", "Abgeschlossen"]
-        source = with_status(
-            services.drill_down(
-                filters, dimension, request.GET["value"][:200], request.GET.get("only", "")
+        source = list(
+            with_status(
+                services.drill_down(
+                    filters, dimension, request.GET["value"][:200], request.GET.get("only", "")
+                )
             )
         )
+        privacy.record_views(request.user, {r.user for r in source}, "reports.export", privacy.HR)
         rows = (
             [
                 r.user.email,
@@ -113,9 +146,14 @@ def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
         name = f"cx-report-{dimension}-people"
     else:
         header = [label, "Zugewiesen", "Abgeschlossen", "Abschlussquote %", "Überfällig"]
+        hidden = _("hidden (fewer than %(minimum)s people)") % {"minimum": privacy.min_group_size()}
         rows = (
-            [r["label"], r["total"], r["completed"], r["percent"], r["overdue"]]
-            for r in services.grouped(filters, dimension)
+            [r["label"], hidden, hidden, hidden, hidden]
+            if r["suppressed"]
+            else [r["label"], r["total"], r["completed"], r["percent"], r["overdue"]]
+            for r in privacy.suppress_small(
+                services.grouped(filters, dimension), hide=services.FIGURES
+            )
         )
         name = f"cx-report-{dimension}"
     if fmt == "csv":

@@ -152,3 +152,27 @@ def company_sso(oidc_provider, settings):
     """Company SSO configured against the real provider (as from the OIDC_* environment)."""
     settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [oidc_provider.app()]}}
     return oidc_provider
+
+
+@pytest.fixture
+def privacy_settings(db):
+    """`privacy_settings(**fields)` stores the visibility policy / retention periods for a test."""
+    from accounts import privacy
+    from accounts.models import PrivacySettings
+
+    def store(**fields):
+        stored = PrivacySettings.objects.filter(pk=1).first() or PrivacySettings(pk=1)
+        for name, value in fields.items():
+            setattr(stored, name, value)
+        stored.save()
+        privacy.forget_settings()
+        return stored
+
+    return store
+
+
+@pytest.fixture
+def small_groups_shown(privacy_settings):
+    """For tests of report figures on a handful of people: groups of one are shown (the
+    suppression itself is tested in tests/accounts/test_privacy.py)."""
+    return privacy_settings(min_group_size=1)

@@ -362,11 +362,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "champions.tasks.request_observations",
         "schedule": crontab(hour=6, minute=30),
     },
+    "privacy-retention-daily": {
+        "task": "accounts.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
-# Floor observations are seen by the observed colleague and the observer; HR sees the skills
-# picture aggregated, and individual observations only when this is switched on.
-CX_HR_SEES_INDIVIDUAL_OBSERVATIONS = env.bool("CX_HR_SEES_INDIVIDUAL_OBSERVATIONS", default=False)
+# Floor observations are seen by the observed colleague and the observer; who else sees them is
+# the privacy settings' decision (accounts.PrivacySettings, HR's page /account/privacy/).
 
 # REST API, SCIM and xAPI -------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -76,3 +76,8 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   tick();
 })();
+
+// "Print this page" buttons (the transparency page).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

@@ -102,6 +102,7 @@ def world(tree, learner, champion, hr_user, editor):
         "journey_map": {"map_id": journey_map.pk},
         "journey_map_pdf": {"map_id": journey_map.pk, "fmt": "pdf"},
         "learner_user": {"user_id": learner.pk},
+        "learner_data_json": {"user_id": learner.pk, "fmt": "json"},
         "champion_profile": {"profile_id": profile.pk},
         "group": {"group_id": group.pk},
         "session": {"group_id": group.pk, "session_id": session.pk},

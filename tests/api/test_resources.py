@@ -235,7 +235,10 @@ def test_learning_resources_show_progress_scores_and_certificates(
     assert certificate["expires_at"] is None
 
 
-def test_quiz_attempts_show_scores_never_answers(tree, learner, make_token, api_client):
+def test_quiz_attempts_show_scores_never_answers(
+    tree, learner, make_token, api_client, privacy_settings
+):
+    privacy_settings(hr_quiz_results="scores")  # the default shows HR (and tokens) pass/fail only
     quiz = QuizFactory()
     QuestionFactory(quiz=quiz)
     quiz_services.start_attempt(learner, quiz)  # still open: not listed
@@ -249,6 +252,9 @@ def test_quiz_attempts_show_scores_never_answers(tree, learner, make_token, api_
     assert "answers" not in row and "question_scores" not in row
     assert row["score_percent"] == "0.00" and row["passed"] is False
     assert row["quiz"] == {"id": other.pk, "title": other.title}
+    privacy_settings(hr_quiz_results="pass_fail")
+    row = api_client(key).get(reverse("api:quiz-attempt-list")).json()["results"][0]
+    assert row["score_percent"] is None and row["passed"] is False
 
 
 def test_schema_for_tokens_and_hr_only(client, client_as, hr_user, learner, make_token, api_client):

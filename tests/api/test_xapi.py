@@ -35,7 +35,8 @@ def lrs_statements(lrs) -> list[dict]:
 
 
 @pytest.fixture
-def lrs_settings(settings, ralph_lrs):
+def lrs_settings(settings, ralph_lrs, privacy_settings):
+    privacy_settings(hr_quiz_results="scores")  # the LRS is HR's: it gets what HR may see
     settings.XAPI_LRS_ENDPOINT = ralph_lrs["endpoint"]
     settings.XAPI_LRS_KEY = ralph_lrs["key"]
     settings.XAPI_LRS_SECRET = ralph_lrs["secret"]

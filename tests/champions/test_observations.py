@@ -37,6 +37,13 @@ ADD_URL = "wagtailsnippets_champions_observationchecklist:add"
 EDIT_URL = "wagtailsnippets_champions_observationchecklist:edit"
 
 
+@pytest.fixture(autouse=True)
+def _cells_of_three(privacy_settings):
+    """These tests were written for aggregate cells of at least three people; the minimum is
+    the privacy settings' (default 5, tested in tests/accounts/test_privacy.py)."""
+    privacy_settings(min_group_size=3)
+
+
 @pytest.fixture
 def group(db, champion, learner):
     profile = ChampionProfile.objects.create(user=champion, status=ChampionStatus.ACTIVE)
@@ -281,12 +288,12 @@ def test_every_role_gets_exactly_what_is_theirs_get_and_post(client, observation
 
 @pytest.mark.django_db
 def test_peers_never_see_a_shared_observation_and_hr_only_when_configured(
-    client_as, shared, other_learner, hr_user, settings
+    client_as, shared, other_learner, hr_user, privacy_settings
 ):
     url = reverse("champions:observation", args=[shared.pk])
     assert client_as(other_learner).get(url).status_code == 404
     assert client_as(hr_user).get(url).status_code == 404
-    settings.CX_HR_SEES_INDIVIDUAL_OBSERVATIONS = True
+    privacy_settings(hr_individual_observations=True)
     assert client_as(hr_user).get(url).status_code == 200
 
 

@@ -183,7 +183,10 @@ def test_privacy_of_maps(client_as, learner, champion, exercise_lesson, block_id
 
 
 @pytest.mark.django_db
-def test_insights_on_a_known_data_set(client_as, hr_user, learner, exercise_lesson, block_id):
+def test_insights_on_a_known_data_set(
+    client_as, hr_user, learner, exercise_lesson, block_id, privacy_settings
+):
+    privacy_settings(min_group_size=2)  # touchpoints named by one person only are left out
     service = DepartmentFactory(name="Service")
     sales = DepartmentFactory(name="Vertrieb")
     people = [EmployeeProfileFactory(department=service).user for _ in range(2)] + [
@@ -203,6 +206,10 @@ def test_insights_on_a_known_data_set(client_as, hr_user, learner, exercise_less
     )
     data = services.department_insights([service.pk])
     assert data["friction"] == [{"name": "warteschleife", "count": 2}]
+    assert [row["name"] for row in data["lowest"]] == ["warteschleife", "rückruf"]
+    privacy_settings(min_group_size=3)  # in "Service" only two people named them
+    assert services.department_insights([service.pk]) == {"friction": [], "lowest": []}
+    privacy_settings(min_group_size=2)
     assert data["lowest"][0] == {"name": "warteschleife", "average": -2.0, "count": 2}
     everything = services.department_insights(None)
     assert everything["friction"] == [{"name": "warteschleife", "count": 3}]

@@ -55,6 +55,7 @@ def test_one_pass_gives_the_same_tables_as_one_query_per_dimension(staff):
         "completed": 1,
         "overdue": 1,
         "percent": 50,
+        "people": 2,
     }
 
 

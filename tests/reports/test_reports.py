@@ -17,6 +17,11 @@ from curriculum import services as progress
 from people.factories import DepartmentFactory, EmployeeProfileFactory, LocationFactory
 
 
+@pytest.fixture(autouse=True)
+def _figures_of_few_people(small_groups_shown):
+    """These tests check figures on three people; suppression is tested in test_privacy."""
+
+
 @pytest.fixture
 def data(tree):
     """Hamburg: 2 people (1 completed, 1 overdue); München: 1 person (not due yet)."""
@@ -45,7 +50,14 @@ def test_dashboard_numbers_on_a_known_data_set(client_as, hr_user, data):
 
     tables = {dimension: grouped(ReportFilters(), dimension) for dimension in DIMENSIONS}
     for rows in tables.values():  # every table adds up to the same totals
-        assert totals_of(rows) == {"total": 3, "completed": 1, "overdue": 1, "percent": 33}
+        assert totals_of(rows) == {
+            "total": 3,
+            "completed": 1,
+            "overdue": 1,
+            "people": 3,
+            "percent": 33,
+            "suppressed": False,
+        }
     by_location = {row["key"]: row for row in tables["location"]}
     assert by_location["Hamburg"] == {
         "key": "Hamburg",
@@ -54,6 +66,7 @@ def test_dashboard_numbers_on_a_known_data_set(client_as, hr_user, data):
         "completed": 1,
         "overdue": 1,
         "percent": 50,
+        "people": 2,
     }
     assert by_location["München"]["percent"] == 0 and by_location["München"]["overdue"] == 0
     html = client_as(hr_user).get("/reports/").content.decode()

@@ -69,6 +69,7 @@ def load_everything(out) -> None:
     journeys_demo.load(out, lesson=journey_lesson)
     outcomes_demo.load(out)
     outbox_demo.load(out)
+    accounts_demo.load_privacy(out)
 
 
 @contextmanager
