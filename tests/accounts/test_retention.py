@@ -202,8 +202,10 @@ def test_only_hr_handles_data_requests(
         f"/account/requests/{person.pk}/erase/",
     ]
     for url in urls:
+        client.logout()
         response = getattr(client, method)(url)
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        if response.status_code != 405:  # GET-only pages refuse a POST before asking who
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
         for user in (learner, champion, editor, person):
             assert getattr(client_as(user), method)(url, {"confirm": person.email}).status_code in (
                 403,
