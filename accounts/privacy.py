@@ -273,6 +273,7 @@ def transparency_facts() -> dict:
     return {
         "stored": stored,
         "roles": roles,
+        "anyone_sees_scores": any(policy_for(role).individual_scores for role in ROLES),
         "minimum": stored.min_group_size,
         "retention": retention,
         "views_shown": stored.show_views_to_subject,

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import privacy
 from assignments import services as assignment_services
@@ -97,7 +98,7 @@ class FollowsVisibilityPolicy(permissions.BasePermission):
     """Resources about individuals' learning are served only as far as HR's privacy policy
     shows individuals (a token is HR's: `accounts.privacy` decides, as for HR's reports)."""
 
-    message = _(
+    message = gettext_lazy(
         "The privacy settings allow only group figures: individual learning records are not "
         "available through the API."
     )

@@ -488,10 +488,10 @@ def group_figures(group: CoachingGroup) -> dict:
         .order_by("month")
     )
     too_small = privacy.is_small(len(user_ids), minimum)
+    # computed either way, so the page's queries do not depend on the group's size
+    group_rate = completion_rate(CourseEnrolment.objects.filter(user_id__in=user_ids))
     return {
-        "group_rate": None
-        if too_small
-        else completion_rate(CourseEnrolment.objects.filter(user_id__in=user_ids)),
+        "group_rate": None if too_small else group_rate,
         "group_suppressed": too_small,
         "minimum": minimum,
         "company_rate": company_completion_rate(),

@@ -291,11 +291,17 @@ def test_personal_data_sections_are_registered_by_the_apps_that_store_them():
     from accounts.services import personal_data_sections
 
     assert [section.key for section in personal_data_sections()] == [
+        "employee_profile",
         "courses",
+        "assignments",
         "lessons",
+        "certificates",
         "quiz_attempts",
         "reflections",
+        "journey_maps",
         "action_items",
+        "observations",
+        "views_of_my_results",
     ]
 
 
