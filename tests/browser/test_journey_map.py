@@ -45,6 +45,6 @@ def test_learner_builds_completes_and_shares_a_map(demo_site, new_page):
     champion = new_page()
     log_in(champion, demo_site, "champion@cx-academy.example")
     champion.goto(demo_site + "/champions/dashboard/")
-    champion.get_by_role("link", name="Lea Neumann").click()
+    champion.get_by_role("link", name="Lea Neumann", exact=True).click()  # not "Beobachten (…)"
     assert "Ersatzlieferung" in champion.content()
     assert_accessible(champion)
