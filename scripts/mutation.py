@@ -43,7 +43,7 @@ TESTS = {
         "tests/champions/test_assignment_algorithm.py",
     ],
     "people/importing.py": ["tests/people/test_rules_import.py", "tests/people/test_import.py"],
-    "people/tabular.py": ["tests/people/test_rules_import.py", "tests/people/test_import.py"],
+    "people/tabular.py": ["tests/people/test_rules_import.py"],
     "reports/services.py": ["tests/reports/test_rules_reports.py", "tests/reports/test_reports.py"],
 }
 # Tests that change the shared database outside a transaction (they flush it) cannot run here.

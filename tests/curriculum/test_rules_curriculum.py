@@ -373,3 +373,31 @@ def test_course_and_path_list_only_live_children_in_order(tree):
     assert draft not in services.course_lessons(tree.course)
     second = CoursePageFactory(parent=tree.path, slug="zweiter", title="Zweiter")
     assert services.path_courses(tree.path) == [tree.course, second]
+
+
+def test_the_course_page_ticks_exactly_the_lessons_done(learner, tree):
+    services.complete_lesson(learner, tree.lessons[1])
+    progress = services.course_progress(learner, tree.course)
+    assert progress.course == tree.course
+    assert progress.done_ids == {tree.lessons[1].pk}
+    mine = services.my_learning(learner)["in_progress"][0]["progress"]
+    assert mine.course == tree.course and mine.done_ids == {tree.lessons[1].pk}
+
+
+def test_each_completed_course_gets_its_own_certificate(learner, tree):
+    short = CoursePageFactory(parent=tree.path, slug="kurz", title="Kurz")
+    first = services.issue_certificate(learner, tree.course)
+    second = services.issue_certificate(learner, short)
+    assert first != second
+    assert (second.course, second.course_title) == (short, "Kurz")
+
+
+def test_home_shows_nothing_to_continue_while_only_the_final_exam_is_left(learner, tree, exam):
+    tree.course.final_exam = exam
+    tree.course.save_revision().publish()
+    for lesson in tree.lessons:
+        services.complete_lesson(learner, lesson)
+    mine = services.my_learning(learner)
+    assert [item["course"] for item in mine["in_progress"]] == [tree.course]
+    assert mine["next_lesson"] is None
+    assert services.course_progress(learner, tree.course).next_lesson is None
