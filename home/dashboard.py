@@ -9,6 +9,7 @@ def dashboard_for(user) -> dict:
     from champions.services import open_action_items
     from curriculum.models import CurriculumIndexPage
     from curriculum.services import localized_pages, my_learning
+    from pocket.services import minute_summary
 
     index = CurriculumIndexPage.objects.live().first()
     assignments = assignments_for_users([user.pk]).get(user.pk, [])
@@ -19,5 +20,6 @@ def dashboard_for(user) -> dict:
         "assignments": assignments,
         "action_items": list(open_action_items(user)[:20]),
         "my_learning": my_learning(user),
+        "minute": minute_summary(user),
         "curriculum_url": index.localized.url if index else "/",
     }

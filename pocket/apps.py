@@ -3,8 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PocketConfig(AppConfig):
-    """The academy as an installable app: manifest, service worker, offline reading."""
+    """The academy as an installable app: manifest, service worker, offline reading, CX-Minute."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "pocket"
     verbose_name = _("Pocket app")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

@@ -11,4 +11,6 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("offline/", views.offline, name="offline"),
     path("offline/lessons.json", views.offline_lessons, name="offline_lessons"),
+    path("minute/", views.minute, name="minute"),
+    path("minute/<int:card_id>/", views.minute_answer, name="minute_answer"),
 ]

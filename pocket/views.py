@@ -1,4 +1,5 @@
-"""The installable app: manifest, service worker, the offline page and the lessons to keep."""
+"""The installable app: manifest, service worker, the offline page and the lessons to keep; the
+CX-Minute."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import learner_required
 
@@ -98,3 +99,54 @@ def offline_lessons(request: HttpRequest) -> JsonResponse:
             "lessons": [{"url": lesson.url, "title": lesson.title} for lesson in lessons],
         }
     )
+
+
+def _posted_choice(request: HttpRequest) -> list[str]:
+    """The answer from the form: ticked `choice` values, or `pos_<option>` positions (ordering)."""
+    positions = []
+    for name, raw in request.POST.items():
+        if not name.startswith("pos_"):
+            continue
+        if not raw.strip().isdigit():
+            raise services.MinuteError(_("Give every step a position."))
+        positions.append((int(raw), name[4:]))
+    if positions:
+        numbers = [number for number, _option in positions]
+        if len(set(numbers)) != len(numbers):
+            raise services.MinuteError(_("Give every step a different position."))
+        return [option for _number, option in sorted(positions)]
+    return request.POST.getlist("choice")
+
+
+def _minute_context(request: HttpRequest, today) -> dict:
+    minute = services.minute_today(request.user, today)
+    card = minute.cards[0] if minute.cards else None
+    return {
+        "minute": minute,
+        "card": card,
+        "options": services.presented_options(card, card.question, today) if card else [],
+        "number": minute.answered + 1,
+        "retention": services.knowledge_kept(request.user) if minute.done else [],
+    }
+
+
+@require_GET
+@learner_required
+def minute(request: HttpRequest) -> HttpResponse:
+    """The CX-Minute: today's next question, or the day's result with streak and knowledge kept."""
+    today = timezone.localdate()
+    return render(request, "pocket/minute.html", _minute_context(request, today))
+
+
+@require_POST
+@learner_required
+def minute_answer(request: HttpRequest, card_id: int) -> HttpResponse:
+    """Score one CX-Minute answer on the server and show why it was right or wrong."""
+    today = timezone.localdate()
+    try:
+        feedback = services.answer_card(request.user, card_id, _posted_choice(request), today)
+    except services.MinuteError as error:
+        context = _minute_context(request, today)
+        context["error"] = str(error)
+        return render(request, "pocket/minute.html", context, status=400)
+    return render(request, "pocket/minute_feedback.html", {"feedback": feedback})

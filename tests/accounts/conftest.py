@@ -121,6 +121,7 @@ def world(tree, learner, champion, hr_user, editor):
         "api_pk": {"pk": 1},
         "api_token": {"token_id": 1},
         "scim_type": {"type_id": "User"},
+        "review_card": {"card_id": 1},  # GET is refused before the card is looked up
         "scim_schema": {"schema_id": "urn:ietf:params:scim:schemas:core:2.0:User"},
         "scim_user": {"user_id": "2819c223-7f76-453a-919d-413861904646"},
         "scim_group": {"group_id": "2819c223-7f76-453a-919d-413861904646"},

@@ -131,6 +131,8 @@ EXPECTED = {
     "pocket:service_worker": (None, everyone(OK)),
     "pocket:offline": (None, everyone(OK)),
     "pocket:offline_lessons": (None, logged_in(OK)),
+    "pocket:minute": (None, logged_in(OK)),
+    "pocket:minute_answer": ("review_card", everyone(NOT_ALLOWED)),
     "outcomes:overview": (None, only({"hr"})),
     "outcomes:unit": ("outcome_unit", only({"hr"}, others=FORBIDDEN)),
     "outcomes:unit_export": ("outcome_unit_csv", only({"hr"})),

@@ -29,6 +29,7 @@ from journeys import demo as journeys_demo
 from outbox import demo as outbox_demo
 from outcomes import demo as outcomes_demo
 from people import demo as people_demo
+from pocket import demo as pocket_demo
 from quizzes import demo as quizzes_demo
 
 # The lesson of the demo curriculum that embeds the journey-mapping exercise.
@@ -70,6 +71,7 @@ def load_everything(out) -> None:
     outcomes_demo.load(out)
     outbox_demo.load(out)
     accounts_demo.load_privacy(out)
+    pocket_demo.load(out)
 
 
 @contextmanager

@@ -1,0 +1,71 @@
+"""What the phone app remembers on the server: the CX-Minute's review cards and practice days."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewCard(models.Model):
+    """One quiz question a learner keeps practising in the CX-Minute: its Leitner box and the day
+    it is due again.
+
+    A card names its question by the quiz's translation key and the question's position in the
+    quiz, so the German and the English version of a question share one card (and one schedule)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+    )
+    quiz_key = models.UUIDField(_("quiz"), db_index=True)
+    position = models.PositiveSmallIntegerField(_("question number"))
+    course = models.ForeignKey(
+        "curriculum.CoursePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lesson = models.ForeignKey(
+        "curriculum.LessonPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    box = models.PositiveSmallIntegerField(_("box"), default=1)
+    due_on = models.DateField(_("due on"))
+    reviews = models.PositiveIntegerField(_("reviews"), default=0)
+    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    last_correct = models.BooleanField(_("last answer right"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review card")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "quiz_key", "position"], name="unique_review_card_per_question"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.quiz_key}#{self.position} (box {self.box}, {self.due_on})"
+
+
+class PracticeDay(models.Model):
+    """A day on which the learner answered CX-Minute questions (the streak counts these)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_days"
+    )
+    day = models.DateField(_("day"))
+    answered = models.PositiveSmallIntegerField(_("answered"), default=0)
+    correct = models.PositiveSmallIntegerField(_("right"), default=0)
+
+    class Meta:
+        verbose_name = _("practice day")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="unique_practice_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.day}: {self.correct}/{self.answered}"
