@@ -10,4 +10,8 @@ class PocketConfig(AppConfig):
     verbose_name = _("Pocket app")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from outbox.services import register_handler
+
+        from . import push, signals  # noqa: F401
+
+        register_handler(push.PUSH_KIND, push.deliver_push)

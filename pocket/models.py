@@ -69,3 +69,27 @@ class PracticeDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.day}: {self.correct}/{self.answered}"
+
+
+class PushSubscription(models.Model):
+    """One device (browser) on which a person turned on push reminders: where its push service
+    takes messages for it, and the keys messages are encrypted with."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.CharField(_("push service address"), max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.endpoint[:60]}"
+
+    def subscription_info(self) -> dict:
+        """The subscription as the browser gave it (what pywebpush sends to)."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

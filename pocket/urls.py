@@ -13,4 +13,6 @@ urlpatterns = [
     path("offline/lessons.json", views.offline_lessons, name="offline_lessons"),
     path("minute/", views.minute, name="minute"),
     path("minute/<int:card_id>/", views.minute_answer, name="minute_answer"),
+    path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
+    path("push/unsubscribe/", views.push_unsubscribe, name="push_unsubscribe"),
 ]

@@ -3,6 +3,8 @@ CX-Minute."""
 
 from __future__ import annotations
 
+import json
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import learner_required
 
-from . import services
+from . import push, services
 
 THEME_COLOUR = "#0b5f8a"
 
@@ -150,3 +152,33 @@ def minute_answer(request: HttpRequest, card_id: int) -> HttpResponse:
         context["error"] = str(error)
         return render(request, "pocket/minute.html", context, status=400)
     return render(request, "pocket/minute_feedback.html", {"feedback": feedback})
+
+
+def _json_body(request: HttpRequest) -> object:
+    try:
+        return json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+@require_POST
+@learner_required
+def push_subscribe(request: HttpRequest) -> JsonResponse:
+    """Turn on push reminders for this device (the browser's PushSubscription as JSON)."""
+    try:
+        push.subscribe(request.user, _json_body(request))
+    except push.PushError as error:
+        return JsonResponse({"ok": False, "error": str(error)}, status=400)
+    return JsonResponse({"ok": True, "message": _("Reminders are on for this device.")}, status=201)
+
+
+@require_POST
+@learner_required
+def push_unsubscribe(request: HttpRequest) -> JsonResponse:
+    """Turn off push reminders for this device."""
+    data = _json_body(request)
+    try:
+        push.unsubscribe(request.user, data.get("endpoint") if isinstance(data, dict) else None)
+    except push.PushError as error:
+        return JsonResponse({"ok": False, "error": str(error)}, status=400)
+    return JsonResponse({"ok": True, "message": _("Reminders are off for this device.")})

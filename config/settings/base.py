@@ -335,6 +335,15 @@ OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
 # after 15 minutes = handed over again.
 IMPORT_STALE_AFTER_SECONDS = env.int("IMPORT_STALE_AFTER_SECONDS", default=30 * 60 + 120)
 IMPORT_START_TIMEOUT_SECONDS = env.int("IMPORT_START_TIMEOUT_SECONDS", default=15 * 60)
+# Web Push (the phone app's reminders). VAPID_PRIVATE_KEY: the base64url raw P-256 private key
+# (e.g. `vapid --gen`, or `npx web-push generate-vapid-keys`). Without it, dev and test make one
+# up (PUSH_DEV_KEYS; dev keeps it in .vapid-dev-key so subscriptions survive a restart) and
+# production offers no push. Endpoints must be https and public unless PUSH_ALLOW_LOCAL_ENDPOINTS.
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
+VAPID_SUBJECT = env("VAPID_SUBJECT", default="mailto:academy@example.com")
+PUSH_DEV_KEYS = env.bool("PUSH_DEV_KEYS", default=False)
+PUSH_ALLOW_LOCAL_ENDPOINTS = env.bool("PUSH_ALLOW_LOCAL_ENDPOINTS", default=False)
+
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": OUTBOX_SWEEP_SECONDS},
     "import-sweep": {"task": "people.tasks.sweep_imports", "schedule": 5 * 60},
@@ -357,6 +366,10 @@ CELERY_BEAT_SCHEDULE = {
     "action-item-reminders-daily": {
         "task": "champions.tasks.remind_overdue_action_items",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "push-reminders-daily": {
+        "task": "pocket.tasks.send_push_reminders",
+        "schedule": crontab(hour=8, minute=15),
     },
     "observation-requests-daily": {
         "task": "champions.tasks.request_observations",

@@ -17,3 +17,6 @@ ACCOUNT_RATE_LIMITS = False
 CELERY_TASK_ALWAYS_EAGER = True  # tests run tasks in-process; one test starts a real worker
 # Tests open threads and live servers; each closes its own connection rather than keeping it.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+PUSH_DEV_KEYS = True
+PUSH_ALLOW_LOCAL_ENDPOINTS = True  # the test push service listens on 127.0.0.1

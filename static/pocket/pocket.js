@@ -93,3 +93,52 @@
     }).catch(function () { /* no worker: the site still works online */ });
   }
 })();
+
+/* Push reminders: the account page's switch for this device. */
+(function () {
+  "use strict";
+  var box = document.getElementById("push-settings");
+  if (!box || !box.dataset.key) return;
+  var status = box.querySelector("[data-push-status]");
+  var csrf = box.querySelector("input[name=csrfmiddlewaretoken]");
+  function say(text) { status.textContent = text; }
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf ? csrf.value : "" },
+      body: JSON.stringify(body)
+    }).then(function (response) { return response.json(); });
+  }
+  function keyBytes(base64) {
+    var padded = (base64 + "===".slice((base64.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+    var raw = atob(padded);
+    var bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i += 1) bytes[i] = raw.charCodeAt(i);
+    return bytes;
+  }
+  if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
+    say(box.dataset.unsupported);
+    box.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
+    return;
+  }
+  box.querySelector("[data-push-on]").addEventListener("click", function () {
+    Notification.requestPermission().then(function (permission) {
+      if (permission !== "granted") { say(box.dataset.denied); return null; }
+      return navigator.serviceWorker.ready.then(function (registration) {
+        return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(box.dataset.key) });
+      }).then(function (subscription) {
+        return post(box.dataset.subscribeUrl, subscription.toJSON());
+      }).then(function (data) { say(data.message || data.error); });
+    }).catch(function () { say(box.dataset.failed); });
+  });
+  box.querySelector("[data-push-off]").addEventListener("click", function () {
+    navigator.serviceWorker.ready.then(function (registration) {
+      return registration.pushManager.getSubscription();
+    }).then(function (subscription) {
+      if (!subscription) return post(box.dataset.unsubscribeUrl, { endpoint: "-" });
+      var endpoint = subscription.endpoint;
+      return subscription.unsubscribe().then(function () { return post(box.dataset.unsubscribeUrl, { endpoint: endpoint }); });
+    }).then(function (data) { say(data.message || data.error); }).catch(function () { say(box.dataset.failed); });
+  });
+})();

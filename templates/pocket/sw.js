@@ -74,4 +74,22 @@ self.addEventListener("fetch", (event) => {
       .catch(async () => (await caches.match(url.pathname)) || caches.match(OFFLINE_URL))
   );
 });
+
+self.addEventListener("push", (event) => {
+  let message = { title: "CX Academy", body: "", url: "/" };
+  try { message = Object.assign(message, event.data ? event.data.json() : {}); } catch (error) { /* plain text */ }
+  event.waitUntil(self.registration.showNotification(message.title, {
+    body: message.body, tag: message.tag || "cx", data: { url: message.url }, icon: PRECACHE.find((url) => url.endsWith("icon-192.png"))
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  if (target.origin !== self.location.origin) return;
+  event.waitUntil(self.clients.matchAll({ type: "window" }).then((windows) => {
+    const open = windows.find((client) => client.url === target.href);
+    return open ? open.focus() : self.clients.openWindow(target.href);
+  }));
+});
 {% endautoescape %}

@@ -133,6 +133,8 @@ EXPECTED = {
     "pocket:offline_lessons": (None, logged_in(OK)),
     "pocket:minute": (None, logged_in(OK)),
     "pocket:minute_answer": ("review_card", everyone(NOT_ALLOWED)),
+    "pocket:push_subscribe": (None, everyone(NOT_ALLOWED)),
+    "pocket:push_unsubscribe": (None, everyone(NOT_ALLOWED)),
     "outcomes:overview": (None, only({"hr"})),
     "outcomes:unit": ("outcome_unit", only({"hr"}, others=FORBIDDEN)),
     "outcomes:unit_export": ("outcome_unit_csv", only({"hr"})),
