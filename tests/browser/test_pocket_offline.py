@@ -1,0 +1,95 @@
+"""The pocket app on a phone: installable (manifest + service worker controlling the page), a
+lesson kept for offline reading stays readable with the network off, and a lesson marked done
+offline arrives once when the connection is back.
+
+Every wait here is bounded. A previous version awaited `navigator.serviceWorker.ready`, a promise
+that never settles when no worker gets registered, and hung a CI run. Now each check is a
+synchronous expression or a promise raced against a one-second timer, polled from Python until a
+deadline (`page.evaluate` runs through the DevTools protocol, so the page's CSP, which forbids
+eval and with it Playwright's string predicates in `wait_for_function`, does not get in the way)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from django.utils import timezone
+
+from accounts import roles
+from accounts.factories import UserFactory
+from assignments.models import Assignment
+from curriculum.factories import build_course_tree
+from curriculum.models import LessonCompletion
+
+from .conftest import screenshot
+
+PASSWORD = "correct-horse-42"
+WORKER_ACTIVE = """() => Promise.race([
+  navigator.serviceWorker.getRegistration("/").then(r => Boolean(r && r.active)),
+  new Promise(resolve => setTimeout(() => resolve(false), 1000)),
+])"""
+CONTROLLED = "() => navigator.serviceWorker.controller !== null"
+CACHED = """url => Promise.race([
+  caches.keys()
+    .then(keys => Promise.all(keys.map(key => caches.open(key).then(cache => cache.match(url)))))
+    .then(found => found.some(Boolean)),
+  new Promise(resolve => setTimeout(() => resolve(false), 1000)),
+])"""
+OUTBOX_EMPTY = "() => (localStorage.getItem('cx-offline-outbox') || '[]') === '[]'"
+
+
+def wait_until(page, expression: str, arg=None, timeout: float = 15, what: str = "") -> None:
+    """Poll `expression` in the page until it is truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.evaluate(expression, arg):
+            return
+        time.sleep(0.25)
+    pytest.fail(f"waited {timeout} s for {what or expression}")
+
+
+@pytest.mark.timeout(120)
+def test_lesson_readable_offline_and_completion_sent_once(live_server, home_page, new_page):
+    tree = build_course_tree(home_page, lessons=2)
+    learner = UserFactory(roles=[roles.LEARNER], email="pia@cx-academy.example")
+    Assignment.objects.create(
+        user=learner, course=tree.course, due_date=timezone.localdate() + timezone.timedelta(7)
+    )
+    lesson = tree.lessons[0]
+    base = live_server.url
+    page = new_page(phone=True)
+    started = time.monotonic()
+
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", learner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form[action*='login'] button[type=submit]").click()
+    page.wait_for_url(f"{base}/", timeout=15_000)
+
+    # Install criteria: a manifest with icons, and a service worker that controls the page.
+    manifest = page.request.get(base + page.locator("link[rel=manifest]").get_attribute("href"))
+    assert manifest.ok and manifest.json()["display"] == "standalone"
+    wait_until(page, WORKER_ACTIVE, what="the service worker to activate")
+    page.reload()  # a page loaded before the worker was active is controlled from its next load
+    wait_until(page, CONTROLLED, what="the service worker to control the page")
+    wait_until(page, CACHED, arg=lesson.url, timeout=30, what="the lesson to be kept offline")
+
+    page.context.set_offline(True)
+    page.goto(base + lesson.url)
+    assert page.locator("h1").inner_text() == lesson.title
+    assert page.locator("#offline-indicator").is_visible()
+    screenshot(page, "pocket-offline-lesson")
+
+    page.locator("#mark-done").click()
+    assert "sobald Sie wieder online sind" in page.locator("main").inner_text()
+    assert not LessonCompletion.objects.filter(user=learner, lesson=lesson).exists()
+
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    wait_until(page, OUTBOX_EMPTY, what="the queued completion to be sent")
+    assert LessonCompletion.objects.filter(user=learner, lesson=lesson).count() == 1
+    page.reload()  # the queue is empty: nothing is sent twice
+    assert LessonCompletion.objects.filter(user=learner, lesson=lesson).count() == 1
+    assert not page.locator("#offline-indicator").is_visible()
+    assert time.monotonic() - started < 60
