@@ -164,7 +164,7 @@ def emotion_curve_svg(
         dashes = ' stroke-dasharray="4"' if level == 0 else ""
         parts.append(
             f'<line x1="30" y1="{y}" x2="{width - 30}" y2="{y}" stroke="#d5dbe1"{dashes}></line>'
-            f'<text x="{-AXIS_GUTTER + 8}" y="{y + 6}" font-size="18" fill="#1b2733">{label}</text>'
+            f'<text x="{-AXIS_GUTTER + 4}" y="{y + 8}" font-size="24" fill="#1b2733">{label}</text>'
         )
     parts.append(
         f'<line x1="30" y1="{middle - 2 * unit - 12}" x2="30" y2="{middle + 2 * unit + 12}" '
@@ -185,9 +185,15 @@ def emotion_curve_svg(
                 'stroke-dasharray="6 4" class="phase-boundary"></line>'
             )
         name = getattr(rated[run[0]], "phase_name", "")
-        if name:
+        if name:  # kept inside the chart: the first phase's name starts, the last one's ends
+            if number == 0 and len(runs) > 1:
+                anchor, x = "start", first_x - 10
+            elif number == len(runs) - 1 and len(runs) > 1:
+                anchor, x = "end", last_x + 10
+            else:
+                anchor, x = "middle", (first_x + last_x) / 2
             parts.append(
-                f'<text x="{(first_x + last_x) / 2}" y="18" font-size="16" text-anchor="middle" '
+                f'<text x="{x}" y="20" font-size="20" text-anchor="{anchor}" '
                 f'fill="#3d4a57">{escape(name)}</text>'
             )
     parts.append(
@@ -199,7 +205,7 @@ def emotion_curve_svg(
         parts.append(
             f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{color}" data-friction="{str(touchpoint.is_friction).lower()}">'
             f"<title>{escape(touchpoint.name)}: {touchpoint.emotion:+d}</title></circle>"
-            f'<text x="{x}" y="{height - 6}" font-size="18" font-weight="700" text-anchor="middle" '
+            f'<text x="{x}" y="{height - 4}" font-size="24" font-weight="700" text-anchor="middle" '
             f'fill="{color}">{number}</text>'
         )
     description = "; ".join(f"{t.name}: {t.emotion:+d}" for t in rated)
