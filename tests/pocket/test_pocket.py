@@ -99,3 +99,30 @@ def test_every_page_links_the_manifest_and_the_worker(client_as, learner, home_p
     assert 'data-service-worker="/sw.js"' in page
     assert 'data-offline-lessons="/offline/lessons.json"' in page
     assert 'id="offline-indicator"' in page
+
+
+def test_reflections_written_offline_are_queued_and_count_once(client_as, learner, tree):
+    """The reflection form is queued on the phone when offline (its text stays in the form); the
+    queue's replay may send it again after a lost answer, and the server keeps one answer."""
+    from curriculum.models import ReflectionAnswer
+
+    lesson = tree.lessons[0]
+    lesson.body = [("reflection", {"prompt": "Was nehmen Sie mit?"})]
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    block_id = lesson.body[0].id
+    client = client_as(learner)
+    page = client.get(lesson.url).content.decode()
+    assert "data-offline-queue=" in page and "data-offline-keep" in page
+    url = reverse("curriculum:save_reflection", args=[lesson.pk, block_id])
+    assert f'action="{url}"' in page
+    for _replay in range(2):
+        response = client.post(
+            url,
+            "text=Zuh%C3%B6ren+zuerst",
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert response.status_code == 302
+    assert list(ReflectionAnswer.objects.filter(user=learner).values_list("text", flat=True)) == [
+        "Zuhören zuerst"
+    ]
