@@ -9,6 +9,25 @@ document.addEventListener("DOMContentLoaded", () => {
       menu.classList.toggle("is-open", !open);
     });
   }
+  // Navigation groups: one open at a time; a click elsewhere or Escape closes them.
+  const groups = [...document.querySelectorAll("details.nav-group")];
+  groups.forEach((group) => {
+    group.addEventListener("toggle", () => {
+      if (group.open) groups.forEach((other) => { if (other !== group) other.open = false; });
+    });
+  });
+  document.addEventListener("click", (event) => {
+    groups.forEach((group) => { if (group.open && !group.contains(event.target)) group.open = false; });
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    groups.forEach((group) => {
+      if (group.open) {
+        group.open = false;
+        group.querySelector("summary").focus();
+      }
+    });
+  });
 });
 
 // Progress feedback while the server works: forms and download links with `data-busy` show
