@@ -17,12 +17,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from core.pages import default_language_ids, default_language_page
+from core.pages import GermanSlugMixin, default_language_ids, default_language_page
 
 from .blocks import LessonStreamBlock
 
 
-class CurriculumIndexPage(Page):
+class CurriculumIndexPage(GermanSlugMixin, Page):
     """The curriculum overview: lists the learning paths."""
 
     intro = RichTextField(_("intro"), blank=True, help_text=_("Shown above the learning paths."))
@@ -49,7 +49,7 @@ class Audience(models.TextChoices):
     CHAMPIONS = "champions", _("CX champions")
 
 
-class LearningPathPage(Page):
+class LearningPathPage(GermanSlugMixin, Page):
     """An ordered series of courses for one audience; the courses are its child pages."""
 
     audience = models.CharField(
@@ -90,7 +90,7 @@ class CourseLevel(models.TextChoices):
     ADVANCED = "advanced", _("Advanced")
 
 
-class CoursePage(Page):
+class CoursePage(GermanSlugMixin, Page):
     """A course: lessons are its child pages; may end with a final exam."""
 
     summary = models.TextField(_("summary"), help_text=_("Two or three sentences shown on cards."))
@@ -192,7 +192,7 @@ class CoursePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(GermanSlugMixin, Page):
     """One lesson of a course, with a rich body of blocks."""
 
     body = StreamField(LessonStreamBlock(), verbose_name=_("body"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 import uuid
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.cache import cache
@@ -305,3 +306,61 @@ def send_import_invitations(job: EmployeeImport, actor) -> int:
     locked.save(update_fields=["invitations_sent_at"])
     audit.record(actor, "employees.invite", f"Invitations for import {locked.pk}: {count}")
     return count
+
+
+def filter_employees(filters: dict):
+    """Employee profiles matching HR's list filters (name/e-mail, department, location, role),
+    sorted by name, with what the list shows joined in."""
+    from django.db.models import Q
+
+    profiles = EmployeeProfile.objects.select_related(
+        "user", "department", "location", "team", "manager"
+    )
+    if filters.get("q"):
+        q = filters["q"]
+        profiles = profiles.filter(
+            Q(user__email__icontains=q)
+            | Q(user__last_name__icontains=q)
+            | Q(user__first_name__icontains=q)
+        )
+    for key in ("department", "location", "staff_role"):
+        if filters.get(key):
+            profiles = profiles.filter(**{key: filters[key]})
+    return profiles.order_by("user__last_name", "user__first_name", "pk")
+
+
+def employee_export_rows(profiles) -> tuple[list[str], Iterator[list]]:
+    """Header and rows of the employee list as HR downloads it (real dates, no formulas)."""
+    _ = gettext
+    header = [
+        _("Last name"),
+        _("First name"),
+        _("E-mail"),
+        _("Department"),
+        _("Location"),
+        _("Team"),
+        _("Staff role"),
+        _("Manager"),
+        _("Language"),
+        _("Hired on"),
+        _("Active"),
+        _("Left on"),
+    ]
+    rows = (
+        [
+            p.user.last_name,
+            p.user.first_name,
+            p.user.email,
+            str(p.department or ""),
+            str(p.location or ""),
+            str(p.team or ""),
+            p.get_staff_role_display(),
+            str(p.manager or ""),
+            p.user.get_preferred_language_display(),
+            p.hire_date,
+            _("yes") if p.is_active else _("no"),
+            p.left_on,
+        ]
+        for p in profiles.iterator(chunk_size=2000)
+    )
+    return header, rows

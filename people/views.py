@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import audit
 from accounts.permissions import hr_required
+from core.exports import csv_response, xlsx_response
 
 from . import services
 from .forms import (
@@ -23,7 +24,7 @@ from .forms import (
     UnitFilterForm,
 )
 from .importing import create_missing_units, preview_import
-from .models import EmployeeImport, EmployeeProfile, ImportStatus
+from .models import EmployeeImport, ImportStatus
 
 PREVIEW_ROWS_PER_PAGE = 50
 MAX_ID = 2**63 - 1  # a larger id in a URL is "not found", not a database overflow
@@ -35,28 +36,29 @@ def _get(queryset, pk: int):
     return get_object_or_404(queryset, pk=pk)
 
 
+EMPLOYEE_EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@require_GET
 @hr_required
 def employee_list(request: HttpRequest) -> HttpResponse:
-    """All employees with filters, paginated."""
+    """All employees with filters and a count, paginated; ?export=csv|xlsx downloads the list."""
     form = EmployeeFilterForm(request.GET or None)
-    profiles = EmployeeProfile.objects.select_related(
-        "user", "department", "location", "team", "manager"
+    profiles = services.filter_employees(form.cleaned_data if form.is_valid() else {})
+    export = request.GET.get("export", "")
+    if export in EMPLOYEE_EXPORT_FORMATS:
+        header, rows = services.employee_export_rows(profiles)
+        respond = csv_response if export == "csv" else xlsx_response
+        return respond("cx-employees", header, rows)
+    page_obj = Paginator(profiles, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return render(
+        request,
+        "people/employee_list.html",
+        {"form": form, "page_obj": page_obj, "query": query.urlencode()},
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            profiles = profiles.filter(
-                Q(user__email__icontains=data["q"])
-                | Q(user__last_name__icontains=data["q"])
-                | Q(user__first_name__icontains=data["q"])
-            )
-        for key in ("department", "location", "staff_role"):
-            if data[key]:
-                profiles = profiles.filter(**{key: data[key]})
-    page_obj = Paginator(profiles.order_by("user__last_name", "user__first_name"), 25).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "people/employee_list.html", {"form": form, "page_obj": page_obj})
 
 
 # Organisation units --------------------------------------------------------------------------

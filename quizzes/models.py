@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +85,14 @@ class Quiz(TranslatableMixin, index.Indexed, ClusterableModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        """A pass mark is a percentage: 0–100 (the field itself allows up to 32,767)."""
+        super().clean()
+        if self.pass_mark is not None and not 0 <= self.pass_mark <= 100:
+            raise ValidationError(
+                {"pass_mark": _("The pass mark is a percentage between 0 and 100.")}
+            )
 
 
 class QuestionKind(models.TextChoices):

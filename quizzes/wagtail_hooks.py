@@ -32,7 +32,7 @@ class QuizViewSet(SnippetViewSet):
     list_display = [
         "title",
         "pass_mark",
-        "locale",
+        Column("locale", label=_("Language")),
         StatisticsColumn("statistics", label=_("Statistics")),
     ]
     list_filter = ["locale", "show_answers"]

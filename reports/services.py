@@ -253,7 +253,17 @@ def quiz_summary() -> list[dict]:
     )
 
 
-def drill_down(filters: ReportFilters, dimension: str, value: str, only: str = ""):
+DRILL_DOWN_SORTS = {
+    "name": ("user__last_name", "user__first_name", "pk"),
+    "course": ("course__title", "user__last_name", "pk"),
+    "due": ("due_date", "user__last_name", "pk"),
+    "completed": ("completed_at", "user__last_name", "pk"),
+}
+
+
+def drill_down(
+    filters: ReportFilters, dimension: str, value: str, only: str = "", sort: str = "due"
+):
     """The assignments behind one number of the dashboard."""
     field, _label = DIMENSIONS[dimension]
     qs = filtered_assignments(filters)
@@ -264,6 +274,27 @@ def drill_down(filters: ReportFilters, dimension: str, value: str, only: str = "
         qs = qs.filter(completed_at__isnull=True, due_date__lt=today)
     elif only == "completed":
         qs = qs.filter(completed_at__isnull=False)
+    descending = sort.startswith("-")
+    order = DRILL_DOWN_SORTS.get(sort.lstrip("-"), DRILL_DOWN_SORTS["due"])
     return qs.select_related(
         "user", "course", "user__employee__department", "user__employee__location"
-    ).order_by("due_date", "user__last_name")
+    ).order_by(*(f"-{field}" if descending else field for field in order))
+
+
+def person_training(user) -> dict:
+    """What HR sees on a person's page: assignments with status, every course started, and
+    certificates (three queries)."""
+    from assignments.services import assignments_with_status
+    from curriculum.models import Certificate
+
+    return {
+        "assignments": assignments_with_status(
+            Assignment.objects.filter(user=user).order_by("due_date")
+        ),
+        "enrolments": list(
+            CourseEnrolment.objects.filter(user=user)
+            .select_related("course")
+            .order_by("-started_at")
+        ),
+        "certificates": list(Certificate.objects.filter(user=user).order_by("-issued_at")),
+    }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("mails/", views.undelivered_mails, name="mails"),
     path("mails/<int:pk>/retry/", views.retry_mail, name="retry_mail"),
+    path("person/<int:user_id>/", views.person, name="person"),
     path("<str:dimension>/people/", views.people, name="people"),
     path("<str:dimension>/export.<str:fmt>", views.export, name="export"),
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import privacy
+from accounts.models import User
 from accounts.permissions import hr_required
 from assignments.services import with_status
 from core.charts import bar_chart_svg
@@ -89,13 +90,23 @@ def people(request: HttpRequest, dimension: str) -> HttpResponse:
     filters = ReportFilterForm(request.GET or None).filters()
     value = request.GET.get("value", "")[:200]
     only = request.GET.get("only", "")
-    page_obj = Paginator(services.drill_down(filters, dimension, value, only), 50).get_page(
+    sort = request.GET.get("sort", "due")
+    if sort.lstrip("-") not in services.DRILL_DOWN_SORTS:
+        sort = "due"
+    page_obj = Paginator(services.drill_down(filters, dimension, value, only, sort), 50).get_page(
         request.GET.get("page")
     )
     page_obj.object_list = list(with_status(page_obj.object_list))
     privacy.record_views(
         request.user, [row.user for row in page_obj.object_list], "reports.people", privacy.HR
     )
+    base = request.GET.copy()
+    for key in ("sort", "page"):
+        base.pop(key, None)
+    sort_links = {
+        key: f"{base.urlencode()}&sort={'-' if sort == key else ''}{key}"
+        for key in services.DRILL_DOWN_SORTS
+    }
     return render(
         request,
         "reports/people.html",
@@ -106,8 +117,23 @@ def people(request: HttpRequest, dimension: str) -> HttpResponse:
             "value": value,
             "value_label": services.label_of(dimension, value),
             "only": only,
+            "sort": sort,
+            "sort_links": sort_links,
             "query": request.GET.urlencode(),
         },
+    )
+
+
+@require_GET
+@hr_required
+def person(request: HttpRequest, user_id: int) -> HttpResponse:
+    """One person's training for HR: assignments with status and dates, courses, certificates."""
+    if user_id > 2**63 - 1:
+        raise Http404
+    user = get_object_or_404(User.objects.select_related("employee"), pk=user_id)
+    privacy.record_views(request.user, [user], "reports.person", privacy.HR)
+    return render(
+        request, "reports/person.html", {"person": user, **services.person_training(user)}
     )
 
 
@@ -123,7 +149,7 @@ def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
     if "value" in request.GET:
         if (refused := _individual_rows_allowed(request)) is not None:
             return refused
-        header = ["E-Mail", "Name", "Kurs", "Fällig", "Status", "Abgeschlossen"]
+        header = [_("E-mail"), _("Name"), _("Course"), _("Due"), _("Status"), _("Completed on")]
         source = list(
             with_status(
                 services.drill_down(
@@ -145,7 +171,7 @@ def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
         )
         name = f"cx-report-{dimension}-people"
     else:
-        header = [label, "Zugewiesen", "Abgeschlossen", "Abschlussquote %", "Überfällig"]
+        header = [label, _("Assigned"), _("Completed"), _("Completion rate (%)"), _("Overdue")]
         hidden = _("hidden (fewer than %(minimum)s people)") % {"minimum": privacy.min_group_size()}
         rows = (
             [r["label"], hidden, hidden, hidden, hidden]

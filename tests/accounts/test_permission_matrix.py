@@ -112,6 +112,7 @@ EXPECTED = {
     "assignments:target_count": (None, only({"hr"})),
     "reports:dashboard": (None, only({"hr"})),
     "reports:people": ("dimension", only({"hr"})),
+    "reports:person": ("learner_user", only({"hr"})),
     "reports:export": ("dimension_csv", only({"hr"})),
     "reports:mails": (None, only({"hr"})),
     "reports:retry_mail": ("outbox_message", everyone(NOT_ALLOWED)),
