@@ -65,9 +65,7 @@ def test_a_new_german_lesson_says_there_is_no_english_version(tree, english_cour
 
 
 @pytest.mark.django_db
-def test_editing_the_german_course_marks_the_english_one_out_of_date(
-    tree, english_course, editor
-):
+def test_editing_the_german_course_marks_the_english_one_out_of_date(tree, english_course, editor):
     assert translation_gaps(tree.course) == []  # the translation is newer
     later = timezone.now() + datetime.timedelta(minutes=5)
     tree.course.title = "CX-Grundlagen neu"
