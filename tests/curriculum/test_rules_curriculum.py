@@ -401,3 +401,12 @@ def test_home_shows_nothing_to_continue_while_only_the_final_exam_is_left(learne
     assert [item["course"] for item in mine["in_progress"]] == [tree.course]
     assert mine["next_lesson"] is None
     assert services.course_progress(learner, tree.course).next_lesson is None
+
+
+def test_passing_another_quiz_is_not_passing_the_final_exam(learner, tree, exam):
+    tree.course.final_exam = exam
+    tree.course.save_revision().publish()
+    lesson_quiz = QuizFactory(title="Lektionstest", pass_mark=50)
+    QuestionFactory(quiz=lesson_quiz)
+    _pass(learner, lesson_quiz)
+    assert services.final_exam_passed(learner, tree.course) is False
