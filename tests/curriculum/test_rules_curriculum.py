@@ -410,3 +410,18 @@ def test_passing_another_quiz_is_not_passing_the_final_exam(learner, tree, exam)
     QuestionFactory(quiz=lesson_quiz)
     _pass(learner, lesson_quiz)
     assert services.final_exam_passed(learner, tree.course) is False
+
+
+def test_a_locked_lesson_says_in_german_what_to_do_first(learner, tree):
+    advanced = CoursePageFactory(parent=tree.path, slug="aufbau", title="Aufbau")
+    lesson = LessonPageFactory(parent=advanced, slug="aufbau-1")
+    advanced.prerequisites.add(tree.course)
+    advanced.save_revision().publish()
+    assert services.lesson_lock(learner, lesson).message == (
+        "Schließen Sie zuerst die vorausgesetzten Kurse ab."
+    )
+    tree.course.lessons_in_order = True
+    tree.course.save_revision().publish()
+    assert services.lesson_lock(learner, tree.lessons[1]).message == (
+        "Dieser Kurs wird der Reihe nach bearbeitet. Schließen Sie zuerst die vorige Lektion ab."
+    )
