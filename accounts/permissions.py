@@ -123,6 +123,43 @@ def is_manager_of(manager, person) -> bool:
     )
 
 
+def leads_team_of(manager, person) -> bool:
+    """True when `person` reports to `manager`: directly, or (when the
+    TEAM_INCLUDE_INDIRECT_REPORTS setting is on) anywhere down the manager chain. Never oneself."""
+    from django.conf import settings
+
+    if not getattr(manager, "is_authenticated", False) or person is None:
+        return False
+    if person.pk == manager.pk or not person.is_active:
+        return False
+    employee = getattr(person, "employee", None)
+    if employee is None or not employee.is_active:
+        return False
+    if employee.manager_id == manager.pk:
+        return True
+    if not settings.TEAM_INCLUDE_INDIRECT_REPORTS:
+        return False
+    profiles = type(employee).objects
+    seen = {person.pk}
+    current = employee.manager_id
+    while current is not None and current not in seen:
+        if current == manager.pk:
+            return True
+        seen.add(current)
+        current = profiles.filter(user_id=current).values_list("manager_id", flat=True).first()
+    return False
+
+
+def can_view_team(user) -> bool:
+    """My team: everyone with active direct reports (HR sees people through its own reports)."""
+    return manages_people(user)
+
+
+def can_view_recertification_report(user) -> bool:
+    """The expiring-certificates report is HR's."""
+    return is_hr(user)
+
+
 def can_observe(user, person) -> bool:
     """Floor observations: only someone who coaches or manages the person (never a peer)."""
     if not getattr(user, "is_authenticated", False) or user.pk == person.pk:
@@ -181,6 +218,7 @@ def can_view_course_feedback(user) -> bool:
 
 
 learner_required = role_required(is_learner)
+team_lead_required = role_required(can_view_team)
 champion_required = role_required(is_champion)
 hr_required = role_required(is_hr)
 editor_required = role_required(is_editor)
@@ -196,6 +234,10 @@ __all__ = [
     "can_view_insights",
     "can_view_observation",
     "can_view_outcomes",
+    "can_view_recertification_report",
+    "can_view_team",
+    "leads_team_of",
+    "team_lead_required",
     "can_view_journey_map",
     "can_view_quiz_statistics",
     "champion_required",

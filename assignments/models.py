@@ -104,6 +104,10 @@ class Assignment(models.Model):
         AssignmentRule, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
     )
     due_date = models.DateField(_("due date"), db_index=True)
+    # Set while the assignment is the renewal of this (expiring) certificate.
+    renewal_of = models.ForeignKey(
+        "curriculum.Certificate", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -124,6 +128,8 @@ class ReminderReason(models.TextChoices):
     DUE_TODAY = "due_today", _("On the due date")
     OVERDUE = "overdue", _("Overdue")
     ESCALATED = "escalated", _("Told the manager")
+    MANAGER = "manager", _("Reminded by the manager")
+    RENEWAL = "renewal", _("Re-assigned for renewal")
 
 
 class ReminderLog(models.Model):

@@ -16,12 +16,15 @@ from celery import shared_task
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import privacy
 from accounts.models import User
 from core.mail import compose, language_of, site_url
+from curriculum.models import Certificate
+from curriculum.services import start_renewal
 from outbox.services import enqueue_email
 
 from .models import Assignment, ReminderLog, ReminderReason
@@ -168,7 +171,10 @@ def _escalation(assignment: Assignment, manager: User, today: datetime.date):
 
 @shared_task
 def send_weekly_digests(today_iso: str | None = None) -> int:
-    """A weekly overview to each manager about their direct reports' mandatory training."""
+    """A weekly overview to each manager about their team's mandatory training: the My team
+    page's figures (people, assigned, overdue, expiring, completed) and a link to it."""
+    from .team import team_overview
+
     today = datetime.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
     rows = assignments_with_status(
         Assignment.objects.filter(user__employee__manager__isnull=False, user__is_active=True)
@@ -183,11 +189,14 @@ def send_weekly_digests(today_iso: str | None = None) -> int:
     individual = privacy.policy_for(privacy.MANAGER).individual_progress
     for manager_id, items in by_manager.items():
         manager = managers[manager_id]
+        if not manager.is_active:
+            continue
+        totals = team_overview(manager, today=today).totals
         language = language_of(manager)
         with translation.override(language):
             for row in items:
                 row.course_title = row.course.localized.title
-            label = _("Open CX Academy")
+            label = _("Open My team")
         team_size = len({row.user_id for row in items})
         overdue = sum(r.status == Status.OVERDUE for r in items)
         if individual:
@@ -203,7 +212,9 @@ def send_weekly_digests(today_iso: str | None = None) -> int:
                 "individual": individual,
                 # how many are overdue describes the team: not when it is too small
                 "overdue": overdue if individual or not privacy.is_small(team_size) else 0,
-                "action_url": site_url("/"),
+                # the My team figures describe the team too: not when it is too small
+                "totals": totals if individual or not privacy.is_small(team_size) else None,
+                "action_url": site_url(reverse("team:overview")),
                 "action_label": label,
             },
             to=manager.email,
@@ -274,3 +285,83 @@ def send_assignment_notices(self, assignment_ids: list[int]) -> int:
         digest = hashlib.sha256(ids.encode()).hexdigest()[:24]
         enqueue_email(message, topic="assigned", key=f"assigned:{user_id}:{digest}")
     return len(by_user)
+
+
+# Recertification --------------------------------------------------------------------------------
+
+# Certificates are looked at this long before they expire at most (renew_days_before is capped).
+RENEWAL_HORIZON_DAYS = 366
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=300)
+def reassign_expiring_certificates(self, today_iso: str | None = None) -> int:
+    """Re-assign people whose certificate expires within its course's "days before expiry",
+    due on the expiry day, with one e-mail. Safe to run twice (or in parallel): each certificate
+    is claimed once with a conditional update, and the mail has the certificate as its key."""
+    today = datetime.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
+    candidates = Certificate.objects.filter(
+        is_current=True,
+        renewal_assigned_on__isnull=True,
+        expires_on__isnull=False,
+        expires_on__lte=today + datetime.timedelta(days=RENEWAL_HORIZON_DAYS),
+        user__is_active=True,
+    ).select_related("course", "user")
+    reassigned = 0
+    for certificate in candidates:
+        start = certificate.expires_on - datetime.timedelta(
+            days=certificate.course.renew_days_before
+        )
+        if start > today:
+            continue
+        if renew_certificate(certificate, today):
+            reassigned += 1
+    return reassigned
+
+
+@transaction.atomic
+def renew_certificate(certificate: Certificate, today: datetime.date) -> bool:
+    """Re-assign one expiring certificate's course (once): the course opens again for renewal,
+    the assignment is due on the expiry day (today when that has passed), the learner gets one
+    e-mail in their language. False when it was already re-assigned."""
+    claimed = Certificate.objects.filter(
+        pk=certificate.pk, renewal_assigned_on__isnull=True, is_current=True
+    ).update(renewal_assigned_on=today)
+    if not claimed:
+        return False
+    start_renewal(certificate)
+    due = max(certificate.expires_on, today)
+    assignment, _created = Assignment.objects.update_or_create(
+        user=certificate.user,
+        course=certificate.course,
+        defaults={"due_date": due, "renewal_of": certificate},
+    )
+    log, _created = ReminderLog.objects.get_or_create(
+        assignment=assignment, reason=ReminderReason.RENEWAL, sent_on=today
+    )
+    enqueue_email(
+        _renewal_notice(assignment, certificate),
+        topic="recertification",
+        key=f"recertification:{certificate.pk}",
+    )
+    return True
+
+
+def _renewal_notice(assignment: Assignment, certificate: Certificate):
+    user = assignment.user
+    language = language_of(user)
+    course = _course_in(assignment, language)
+    with translation.override(language):
+        label = _("Open the course")
+    return compose(
+        "assignments/email/renewal",
+        {
+            "user": user,
+            "course_title": course.title,
+            "expires_on": certificate.expires_on,
+            "due_date": assignment.due_date,
+            "action_url": site_url(course.url),
+            "action_label": label,
+        },
+        to=user.email,
+        language=language,
+    )

@@ -32,6 +32,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("assignments/", include("assignments.urls")),
     path("reports/", include("reports.urls")),
+    path("team/", include("reports.team_urls")),
     path("outcomes/", include("outcomes.urls")),
     path("", include("pocket.urls")),
     path("", include("api.urls")),

@@ -59,7 +59,22 @@ class LearningPathPage(GermanSlugMixin, Page):
         _("intro"), blank=True, help_text=_("Why this path matters to its audience.")
     )
 
-    content_panels = Page.content_panels + [FieldPanel("audience"), FieldPanel("intro")]
+    validity_months = models.PositiveSmallIntegerField(
+        _("validity (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Certificates of this path's courses expire after this many months, unless a course "
+            "sets its own validity. Empty: they never expire. Changing it applies to "
+            "certificates issued from now on; certificates already issued keep their expiry date."
+        ),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("audience"),
+        FieldPanel("intro"),
+        FieldPanel("validity_months"),
+    ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["curriculum.CurriculumIndexPage"]
     subpage_types = ["curriculum.CoursePage"]
@@ -88,6 +103,13 @@ class CourseLevel(models.TextChoices):
     BASIC = "basic", _("Basic")
     INTERMEDIATE = "intermediate", _("Intermediate")
     ADVANCED = "advanced", _("Advanced")
+
+
+class RenewalMode(models.TextChoices):
+    """What a learner does to renew an expiring certificate."""
+
+    FULL_COURSE = "full", _("Take the whole course again")
+    FINAL_EXAM = "exam", _("Pass the final exam again")
 
 
 class CoursePage(GermanSlugMixin, Page):
@@ -132,6 +154,32 @@ class CoursePage(GermanSlugMixin, Page):
         verbose_name=_("final exam"),
         help_text=_("When set, passing this quiz is required to complete the course."),
     )
+    validity_months = models.PositiveSmallIntegerField(
+        _("validity (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Certificates expire this many months after they are issued (e.g. 12). Empty: the "
+            "learning path's validity applies, and without one they never expire. Changing it "
+            "applies to certificates issued from now on; certificates already issued keep their "
+            "expiry date."
+        ),
+    )
+    renew_days_before = models.PositiveSmallIntegerField(
+        _("re-assign days before expiry"),
+        default=30,
+        help_text=_(
+            "This many days before a certificate expires the learner is assigned the course "
+            "again, due on the expiry day."
+        ),
+    )
+    renewal_mode = models.CharField(
+        _("renewal"),
+        max_length=10,
+        choices=RenewalMode.choices,
+        default=RenewalMode.FULL_COURSE,
+        help_text=_("What counts as renewal. Passing the final exam again needs a final exam."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -146,6 +194,17 @@ class CoursePage(GermanSlugMixin, Page):
             ],
             heading=_("Course rules"),
         ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("validity_months"), FieldPanel("renew_days_before")]),
+                FieldPanel("renewal_mode"),
+            ],
+            heading=_("Recertification"),
+            help_text=_(
+                "Editing the validity does not change certificates already issued: they keep the "
+                "expiry date they were issued with. Only new certificates get the new validity."
+            ),
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -156,6 +215,15 @@ class CoursePage(GermanSlugMixin, Page):
 
     class Meta:
         verbose_name = _("course")
+
+    def clean(self) -> None:
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if self.renewal_mode == RenewalMode.FINAL_EXAM and not self.final_exam_id:
+            raise ValidationError(
+                {"renewal_mode": _("Renewal by final exam needs a final exam for this course.")}
+            )
 
     def objectives_list(self) -> list[str]:
         """Learning objectives, one per non-empty line."""
@@ -184,10 +252,8 @@ class CoursePage(GermanSlugMixin, Page):
             missing_prerequisites=services.missing_prerequisites(request.user, self),
             exam_context_key=f"course:{progress.course.pk}",
             certificate=Certificate.objects.filter(
-                user=request.user, course=progress.course
-            ).first()
-            if progress.completed_at
-            else None,
+                user=request.user, course=progress.course, is_current=True
+            ).first(),
         )
         return context
 
@@ -272,6 +338,15 @@ class CourseEnrolment(models.Model):
         LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     completed_at = models.DateTimeField(null=True, blank=True)
+    # While a certificate is being renewed: which one, and since when (passes before it don't count).
+    renewal_of = models.ForeignKey(
+        "curriculum.Certificate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    renewal_started_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
@@ -332,7 +407,10 @@ class ReflectionAnswer(models.Model):
 
 
 class Certificate(models.Model):
-    """Proof that a learner completed a course; anyone can verify it by its code."""
+    """Proof that a learner completed a course; anyone can verify it by its code.
+
+    A renewal issues a new certificate (`replaces` the old one, which stays as history and is
+    no longer current); the expiry date is fixed when the certificate is issued."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
@@ -345,11 +423,23 @@ class Certificate(models.Model):
     withdrawn_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the holder's data was erased."
     )
+    expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True)
+    is_current = models.BooleanField(default=True)
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewed_by"
+    )
+    # Set once when the learner is re-assigned for renewal (the beat task claims it).
+    renewal_assigned_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "course"], name="unique_certificate_per_course")
+            models.UniqueConstraint(
+                fields=["user", "course"],
+                condition=models.Q(is_current=True),
+                name="one_current_certificate_per_course",
+            )
         ]
+        indexes = [models.Index(fields=["is_current", "expires_on"])]
         ordering = ["-issued_at"]
 
     def __str__(self) -> str:

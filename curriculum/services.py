@@ -5,6 +5,8 @@ any language and maps it to that original first."""
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import re
 import secrets
 from collections import defaultdict
@@ -29,6 +31,7 @@ from .models import (
     LessonCompletion,
     LessonPage,
     ReflectionAnswer,
+    RenewalMode,
 )
 
 
@@ -214,15 +217,19 @@ def is_final_exam_of(course: CoursePage, quiz) -> bool:
     return bool(course.final_exam_id) and course.final_exam.translation_key == quiz.translation_key
 
 
-def final_exam_passed(user, course: CoursePage) -> bool:
-    """True when the course has no final exam or the user passed it (in any language)."""
+def final_exam_passed(user, course: CoursePage, since: datetime.datetime | None = None) -> bool:
+    """True when the course has no final exam or the user passed it (in any language);
+    with `since`, only a pass submitted after that moment counts (a renewal)."""
     from quizzes.models import Attempt, Quiz
 
     course = default_language_page(course)
     if not course.final_exam_id:
         return True
     exam_versions = Quiz.objects.filter(translation_key=course.final_exam.translation_key)
-    return Attempt.objects.filter(user=user, quiz__in=exam_versions, passed=True).exists()
+    passes = Attempt.objects.filter(user=user, quiz__in=exam_versions, passed=True)
+    if since is not None:
+        passes = passes.filter(submitted_at__gte=since)
+    return passes.exists()
 
 
 @transaction.atomic
@@ -240,27 +247,62 @@ def check_course_completion(
     lesson_ids = {lesson.pk for lesson in course_lessons(course)}
     if not lesson_ids or not lesson_ids <= completed_lesson_ids(user, course):
         return False
-    if not final_exam_passed(user, course):
+    if not final_exam_passed(user, course, since=enrolment.renewal_started_at):
         return False
     enrolment.completed_at = timezone.now()
-    enrolment.save(update_fields=["completed_at", "updated_at"])
-    issue_certificate(user, course)
+    renewing = enrolment.renewal_of
+    enrolment.renewal_of = None
+    enrolment.renewal_started_at = None
+    enrolment.save(update_fields=["completed_at", "renewal_of", "renewal_started_at", "updated_at"])
+    issue_certificate(user, course, renewing=renewing)
     return True
 
 
-def issue_certificate(user, course: CoursePage) -> Certificate:
-    """The user's certificate for a completed course (created once)."""
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later; the 31st becomes the month's last day (31.01. + 1 → 28./29.02.)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def validity_months(course: CoursePage) -> int | None:
+    """How long the course's certificates are valid: its own setting, else its path's."""
     course = default_language_page(course)
-    existing = Certificate.objects.filter(user=user, course=course).first()
-    if existing:
+    if course.validity_months:
+        return course.validity_months
+    path = LearningPathPage.objects.filter(path=course.path[: -course.steplen]).first()
+    return path.validity_months if path is not None and path.validity_months else None
+
+
+def certificate_expiry(course: CoursePage, issued_at: datetime.datetime) -> datetime.date | None:
+    """The expiry date a certificate issued now gets (None: it never expires). Fixed at issue:
+    editing the validity later changes only certificates issued after the edit."""
+    months = validity_months(course)
+    if not months:
+        return None
+    return add_months(timezone.localdate(issued_at), months)
+
+
+def issue_certificate(user, course: CoursePage, renewing: Certificate | None = None) -> Certificate:
+    """The user's current certificate for a completed course (created once). A renewal issues a
+    new one that replaces `renewing`; the old certificate is kept (no longer current)."""
+    course = default_language_page(course)
+    existing = Certificate.objects.filter(user=user, course=course, is_current=True).first()
+    if existing and (renewing is None or existing.pk != renewing.pk):
         return existing
+    issued_at = timezone.now()
+    if existing is not None:
+        existing.is_current = False
+        existing.save(update_fields=["is_current"])
     return Certificate.objects.create(
         user=user,
         course=course,
         code=secrets.token_hex(8).upper(),
         learner_name=name_on_record(user),
         course_title=course.title,
-        issued_at=timezone.now(),
+        issued_at=issued_at,
+        expires_on=certificate_expiry(course, issued_at),
+        replaces=existing,
     )
 
 
@@ -325,6 +367,52 @@ def certificates_for_hr(query: str = ""):
             | Q(code__iexact=word)
         )
     return certificates
+
+
+class CertificateState:
+    """What the public verification page says about a certificate."""
+
+    VALID = "valid"
+    EXPIRED = "expired"
+    RENEWED = "renewed"
+
+
+def certificate_state(certificate: Certificate, today: datetime.date | None = None) -> str:
+    """Valid, expired (its expiry date has passed) or renewed (a newer one replaced it)."""
+    today = today or timezone.localdate()
+    if not certificate.is_current:
+        return CertificateState.RENEWED
+    if certificate.expires_on is not None and certificate.expires_on < today:
+        return CertificateState.EXPIRED
+    return CertificateState.VALID
+
+
+def renewal_mode(course: CoursePage) -> str:
+    """Full course again, or only the final exam (which needs a final exam to exist)."""
+    course = default_language_page(course)
+    if course.renewal_mode == RenewalMode.FINAL_EXAM and course.final_exam_id:
+        return RenewalMode.FINAL_EXAM
+    return RenewalMode.FULL_COURSE
+
+
+@transaction.atomic
+def start_renewal(certificate: Certificate) -> CourseEnrolment:
+    """Open the course again to renew a certificate: the enrolment is no longer complete; for a
+    full renewal the lessons are to be done again (their completions are cleared), for an exam
+    renewal only a new pass of the final exam is needed. The certificate stays valid until it
+    expires or the renewal replaces it. Idempotent."""
+    course = certificate.course
+    enrolment = enrol(certificate.user, course)
+    if enrolment.renewal_of_id == certificate.pk:
+        return enrolment
+    enrolment.completed_at = None
+    enrolment.renewal_of = certificate
+    enrolment.renewal_started_at = timezone.now()
+    if renewal_mode(course) == RenewalMode.FULL_COURSE:
+        LessonCompletion.objects.filter(user=certificate.user, course=course).delete()
+        enrolment.last_lesson = None
+    enrolment.save()
+    return enrolment
 
 
 @dataclass
@@ -441,7 +529,7 @@ def my_learning(user) -> dict:
         "course_id", "lesson_id"
     ):
         done_by_course[course_id].add(lesson_id)
-    certificates = {c.course_id: c for c in Certificate.objects.filter(user=user)}
+    certificates = {c.course_id: c for c in Certificate.objects.filter(user=user, is_current=True)}
     in_progress, completed, next_lesson_id = [], [], None
     shown = localized_pages(courses)
     for enrolment in enrolments:
@@ -518,7 +606,9 @@ def quiz_next_steps(attempt) -> list:
     if course is None:
         return []
     course = default_language_page(course)
-    certificate = Certificate.objects.filter(user=attempt.user, course=course).first()
+    certificate = Certificate.objects.filter(
+        user=attempt.user, course=course, is_current=True
+    ).first()
     if certificate is not None:
         return [
             NextStep(

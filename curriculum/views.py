@@ -101,18 +101,28 @@ def download_certificate(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def verify_certificate(request: HttpRequest, code: str = "") -> HttpResponse:
-    """Public check of a certificate code: a clear valid/invalid state and a form to type one."""
+    """Public check of a certificate code: a clear valid/expired/renewed/invalid state and a
+    form to type one."""
     typed = code or request.GET.get("code", "")
     code = "".join(c for c in typed.upper() if c.isalnum())[:32]
     certificate = (
-        Certificate.objects.select_related("course").filter(code=code).first() if code else None
+        Certificate.objects.select_related("course", "renewed_by").filter(code=code).first()
+        if code
+        else None
     )
     facts = certificate_facts(certificate) if certificate else None
     status = 404 if code and certificate is None else 200
     return render(
         request,
         "curriculum/certificate_verify.html",
-        {"certificate": certificate, "facts": facts, "code": code, "typed": typed[:64]},
+        {
+            "certificate": certificate,
+            "facts": facts,
+            "code": code,
+            "typed": typed[:64],
+            "state": services.certificate_state(certificate) if certificate else None,
+            "renewed_by": getattr(certificate, "renewed_by", None) if certificate else None,
+        },
         status=status,
     )
 

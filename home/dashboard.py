@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def dashboard_for(user) -> dict:
     """Context for "My learning": progress from curriculum (assignments and champions add theirs)."""
+    from accounts.permissions import can_view_team
     from assignments.services import assignments_for_users
     from champions.services import open_action_items
     from curriculum.models import CurriculumIndexPage
@@ -22,4 +23,5 @@ def dashboard_for(user) -> dict:
         "my_learning": my_learning(user),
         "minute": minute_summary(user),
         "curriculum_url": index.localized.url if index else "/",
+        "leads_team": can_view_team(user),
     }

@@ -49,6 +49,36 @@ def department_with_children(department: Department) -> list[int]:
     return ids
 
 
+def team_user_ids(manager, include_indirect: bool | None = None) -> list[int]:
+    """Ids of the active people who report to `manager`: direct reports, and with
+    `include_indirect` (default: the TEAM_INCLUDE_INDIRECT_REPORTS setting) their reports'
+    reports down the whole chain. One query whatever the depth; a cycle in the data is harmless."""
+    from django.conf import settings
+
+    if include_indirect is None:
+        include_indirect = settings.TEAM_INCLUDE_INDIRECT_REPORTS
+    active = EmployeeProfile.objects.filter(is_active=True, user__is_active=True)
+    if not include_indirect:
+        return list(
+            active.filter(manager_id=manager.pk)
+            .order_by("user__last_name", "user__first_name")
+            .values_list("user_id", flat=True)
+        )
+    reports: dict[int, list[int]] = {}
+    for user_id, manager_id in active.filter(manager__isnull=False).values_list(
+        "user_id", "manager_id"
+    ):
+        reports.setdefault(manager_id, []).append(user_id)
+    found: list[int] = []
+    seen = {manager.pk}
+    frontier = [manager.pk]
+    while frontier:
+        frontier = [u for m in frontier for u in reports.get(m, []) if u not in seen]
+        seen.update(frontier)
+        found.extend(frontier)
+    return found
+
+
 # Organisation units ---------------------------------------------------------------------------
 
 UNIT_MODELS = {"departments": Department, "locations": Location, "teams": Team}

@@ -11,7 +11,7 @@ from core.forms import IdChoiceField
 from curriculum.models import CoursePage
 from people.models import Department, Location, StaffRole, Team
 
-from .services import ReportFilters
+from .services import CertificateFilters, ReportFilters
 
 
 class ReportFilterForm(forms.Form):
@@ -50,4 +50,28 @@ class ReportFilterForm(forms.Form):
             course=data["course"].pk if data["course"] else None,
             due_from=data["due_from"],
             due_to=data["due_to"],
+        )
+
+
+class CertificateFilterForm(forms.Form):
+    """Narrow the recertification report by organisation and course."""
+
+    department = IdChoiceField(Department.objects.all(), required=False, label=_("Department"))
+    location = IdChoiceField(Location.objects.all(), required=False, label=_("Location"))
+    team = IdChoiceField(Team.objects.select_related("department"), required=False, label=_("Team"))
+    course = IdChoiceField(CoursePage.objects.none(), required=False, label=_("Course"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = CoursePage.objects.live().filter(
+            locale=Locale.get_default()
+        )
+
+    def filters(self) -> CertificateFilters:
+        """The validated filters (empty when invalid)."""
+        if not self.is_valid():
+            return CertificateFilters()
+        data = self.cleaned_data
+        return CertificateFilters(
+            **{name: data[name].pk if data[name] else None for name in self.fields}
         )

@@ -298,3 +298,93 @@ def person_training(user) -> dict:
         ),
         "certificates": list(Certificate.objects.filter(user=user).order_by("-issued_at")),
     }
+
+
+# Recertification ---------------------------------------------------------------------------------
+
+CERTIFICATE_BANDS = {
+    "30": _("Expiring within 30 days"),
+    "60": _("Expiring within 60 days"),
+    "90": _("Expiring within 90 days"),
+    "expired": _("Expired, not renewed"),
+    "renewed_on_time": _("Renewed on time"),
+    "renewed_late": _("Renewed late"),
+}
+
+
+@dataclass
+class CertificateFilters:
+    """HR's narrowing of the recertification report."""
+
+    department: int | None = None
+    location: int | None = None
+    team: int | None = None
+    course: int | None = None
+
+
+def filtered_certificates(filters: CertificateFilters):
+    """Certificates of active employees that expire (have an expiry date), by the filters."""
+    from curriculum.models import Certificate
+
+    qs = Certificate.objects.filter(user__is_active=True, expires_on__isnull=False)
+    if filters.department:
+        department = Department.objects.filter(pk=filters.department).first()
+        qs = (
+            qs.filter(user__employee__department_id__in=department_with_children(department))
+            if department
+            else qs.none()
+        )
+    if filters.location:
+        qs = qs.filter(user__employee__location_id=filters.location)
+    if filters.team:
+        qs = qs.filter(user__employee__team_id=filters.team)
+    if filters.course:
+        qs = qs.filter(course_id=filters.course)
+    return qs
+
+
+def _band_conditions(today: datetime.date) -> dict[str, Q]:
+    current = Q(is_current=True)
+    return {
+        **{
+            days: current
+            & Q(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=int(days)))
+            for days in ("30", "60", "90")
+        },
+        "expired": current & Q(expires_on__lt=today),
+        "renewed_on_time": Q(is_current=False, renewed_by__issued_at__date__lte=F("expires_on")),
+        "renewed_late": Q(is_current=False, renewed_by__issued_at__date__gt=F("expires_on")),
+    }
+
+
+def certificate_figures(filters: CertificateFilters, today: datetime.date | None = None) -> dict:
+    """How many certificates expire within 30/60/90 days (cumulative), have expired without
+    renewal, were renewed on time (the new one issued by the old one's expiry day) or late;
+    one query."""
+    today = today or timezone.localdate()
+    return filtered_certificates(filters).aggregate(
+        **{
+            band: Count("id", filter=condition)
+            for band, condition in _band_conditions(today).items()
+        }
+    )
+
+
+def certificates_in_band(
+    filters: CertificateFilters, band: str, today: datetime.date | None = None
+):
+    """The certificates behind one figure, soonest expiry first."""
+    today = today or timezone.localdate()
+    condition = _band_conditions(today)[band]
+    return (
+        filtered_certificates(filters)
+        .filter(condition)
+        .select_related(
+            "user",
+            "renewed_by",
+            "user__employee__department",
+            "user__employee__location",
+            "user__employee__team",
+        )
+        .order_by("expires_on", "user__last_name", "pk")
+    )

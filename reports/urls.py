@@ -9,6 +9,12 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("mails/", views.undelivered_mails, name="mails"),
+    path("recertification/", views.recertification, name="recertification"),
+    path(
+        "recertification/export.<str:fmt>",
+        views.recertification_export,
+        name="recertification_export",
+    ),
     path("mails/<int:pk>/retry/", views.retry_mail, name="retry_mail"),
     path("person/<int:user_id>/", views.person, name="person"),
     path("<str:dimension>/people/", views.people, name="people"),

@@ -21,7 +21,7 @@ from outbox import services as outbox
 from outbox.models import OutboxMessage
 
 from . import services
-from .forms import ReportFilterForm
+from .forms import CertificateFilterForm, ReportFilterForm
 
 
 @require_GET
@@ -206,3 +206,84 @@ def retry_mail(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("The e-mail to %(to)s will be sent again now.") % {"to": message.recipient}
     )
     return redirect("reports:mails")
+
+
+def _band(request: HttpRequest) -> str:
+    band = request.GET.get("band", "90")
+    return band if band in services.CERTIFICATE_BANDS else "90"
+
+
+@require_GET
+@hr_required
+def recertification(request: HttpRequest) -> HttpResponse:
+    """Certificates expiring in 30/60/90 days, expired, renewed on time or late, by unit."""
+    form = CertificateFilterForm(request.GET or None)
+    filters = form.filters()
+    band = _band(request)
+    figures = services.certificate_figures(filters)
+    page_obj = Paginator(services.certificates_in_band(filters, band), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("band", None)
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/recertification.html",
+        {
+            "form": form,
+            "bands": [
+                {"key": key, "label": label, "count": figures[key]}
+                for key, label in services.CERTIFICATE_BANDS.items()
+            ],
+            "band": band,
+            "band_label": services.CERTIFICATE_BANDS[band],
+            "page_obj": page_obj,
+            "filter_query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+@hr_required
+def recertification_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """One band of the recertification report as CSV or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    filters = CertificateFilterForm(request.GET or None).filters()
+    band = _band(request)
+    header = [
+        "Name",
+        "E-Mail",
+        "Abteilung",
+        "Standort",
+        "Team",
+        "Kurs",
+        "Ausgestellt",
+        "Gültig bis",
+        "Erneuert am",
+    ]
+
+    def text(unit) -> str:
+        return unit.name if unit else ""
+
+    def rows():
+        for c in services.certificates_in_band(filters, band).iterator(chunk_size=2000):
+            employee = getattr(c.user, "employee", None)
+            renewed = getattr(c, "renewed_by", None)
+            yield [
+                c.learner_name,
+                c.user.email,
+                text(employee.department) if employee else "",
+                text(employee.location) if employee else "",
+                text(employee.team) if employee else "",
+                c.course_title,
+                timezone.localdate(c.issued_at),
+                c.expires_on,
+                timezone.localdate(renewed.issued_at) if renewed else None,
+            ]
+
+    name = f"cx-rezertifizierung-{band}"
+    if fmt == "csv":
+        return csv_response(name, header, rows())
+    return xlsx_response(name, header, rows(), sheet_title="Rezertifizierung")

@@ -351,6 +351,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assignments.tasks.send_due_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "recertification-daily": {
+        "task": "assignments.tasks.reassign_expiring_certificates",
+        "schedule": crontab(hour=6, minute=45),
+    },
     "training-digest-weekly": {
         "task": "assignments.tasks.send_weekly_digests",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
@@ -419,6 +423,12 @@ REMINDER_DAYS_BEFORE_DUE = env.list("REMINDER_DAYS_BEFORE_DUE", cast=int, defaul
 REMINDER_DAYS_AFTER_DUE = env.list("REMINDER_DAYS_AFTER_DUE", cast=int, default=[1, 3, 7])
 REMINDER_WEEKLY_AFTER_DUE = env.bool("REMINDER_WEEKLY_AFTER_DUE", default=True)
 REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14)
+# My team: whether a manager also sees their reports' reports (the whole chain below them), and
+# how often one person may be reminded by their manager about the same overdue training.
+TEAM_INCLUDE_INDIRECT_REPORTS = env.bool("TEAM_INCLUDE_INDIRECT_REPORTS", default=False)
+TEAM_REMINDER_INTERVAL_DAYS = env.int("TEAM_REMINDER_INTERVAL_DAYS", default=3)
+# Certificates expiring within this many days show as "expiring" on My team.
+TEAM_EXPIRING_WITHIN_DAYS = env.int("TEAM_EXPIRING_WITHIN_DAYS", default=60)
 
 # Wagtail -----------------------------------------------------------------------------------
 # Wagtail's own background work (reference index, image renditions) through django-tasks, run

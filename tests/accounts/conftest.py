@@ -94,6 +94,7 @@ def world(tree, learner, champion, hr_user, editor):
         "unit_kind": {"kind": "departments"},
         "unit": {"kind": "departments", "pk": department.pk},
         "fmt_json": {"fmt": "json"},
+        "fmt_csv": {"fmt": "csv"},
         "bad_token": {"token": "does-not-exist"},
         "quiz": {"quiz_id": quiz.pk},
         "attempt": {"attempt_id": attempt.pk},

@@ -115,6 +115,15 @@ EXPECTED = {
     "reports:person": ("learner_user", only({"hr"})),
     "reports:export": ("dimension_csv", only({"hr"})),
     "reports:mails": (None, only({"hr"})),
+    "reports:recertification": (None, only({"hr"})),
+    "reports:recertification_export": ("fmt_csv", only({"hr"})),
+    # My team is for people with direct reports; none of these roles leads anyone here (the
+    # manager's own rights are in tests/team).
+    "team:overview": (None, only(set())),
+    "team:export": ("fmt_csv", only(set())),
+    "team:member": ("learner_user", only(set())),
+    "team:remind": (None, everyone(NOT_ALLOWED)),
+    "team:assign": (None, everyone(NOT_ALLOWED)),
     "reports:retry_mail": ("outbox_message", everyone(NOT_ALLOWED)),
     "health_live": (None, everyone(OK)),
     "health_ready": (None, everyone(OK)),

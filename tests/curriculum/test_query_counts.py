@@ -42,8 +42,8 @@ def test_my_learning_queries_are_pinned_and_constant(
         LessonPageFactory(parent=course, slug=f"m-{n}")
     # + the home page (2), view restrictions (2); dashboard: curriculum index, assignments, action
     # items, enrolments, lessons, completions, certificates, the "continue" lesson; the CX-Minute's
-    # practice days and questions due.
-    response = counted(client, "/", django_assert_num_queries, 19)
+    # practice days and questions due; whether the person leads a team (the "My team" link).
+    response = counted(client, "/", django_assert_num_queries, 20)
     assert "Kurs 5" in response.content.decode()
 
 

@@ -62,6 +62,7 @@ def load_everything(out) -> None:
     curriculum_demo.load(out, site_root=home)
     quizzes_demo.load(out)
     assignments_demo.load(out)
+    assignments_demo.load_teams_and_recertification(out)
     champions_demo.load(out)
     observation_demo.load(out)
     journey_lesson = LessonPage.objects.filter(
@@ -96,6 +97,7 @@ def login_summary() -> str:
     lines = [f"Demo log-ins (password for all: {DEMO_PASSWORD}):"]
     for email, _first, _last, roles in DEMO_USERS:
         lines.append(f"  {roles[-1]:<9} {email}")
+    lines.append(f"  {'Manager':<9} {assignments_demo.DEMO_MANAGER}  (My team: /team/)")
     lines.append(f"  {'Admin':<9} {DEMO_ADMIN}")
     lines.append("Site: http://127.0.0.1:8000/   Editor admin: http://127.0.0.1:8000/admin/")
     return "\n".join(lines)

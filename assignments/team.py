@@ -1,0 +1,595 @@
+"""My team: a manager's overview of their reports' training, and what a manager may do about it
+(remind overdue people, assign a course or path, export). Team membership comes from the
+employee profiles' manager chain (people.services.team_user_ids); every rule is here, views only
+parse, call and render."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts import audit
+from accounts.models import User
+from core.mail import compose, language_of, site_url
+from core.pages import default_language_page
+from curriculum.models import (
+    Certificate,
+    CourseEnrolment,
+    CoursePage,
+    LearningPathPage,
+    LessonCompletion,
+    LessonPage,
+)
+from curriculum.services import localized_pages, path_courses
+from outbox.services import enqueue_email
+from people.models import EmployeeProfile
+from people.services import team_user_ids
+from quizzes.models import Attempt
+
+from .models import Assignment, AssignmentRule, ReminderLog, ReminderReason, TargetKind
+from .services import Status, create_rule_assignments, schedule_assignment_notices, with_progress
+
+
+class TeamStatus(StrEnum):
+    """Where a team member stands with one assigned training, as a manager reads it."""
+
+    OVERDUE = "overdue"
+    EXPIRING = "expiring"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+TEAM_STATUS_LABELS = {
+    TeamStatus.OVERDUE: _("Overdue"),
+    TeamStatus.EXPIRING: _("Expiring"),
+    TeamStatus.NOT_STARTED: _("Not started"),
+    TeamStatus.IN_PROGRESS: _("In progress"),
+    TeamStatus.COMPLETED: _("Completed"),
+}
+STATUS_ORDER = list(TeamStatus)  # most urgent first
+SORTS = ("name", "status", "due", "activity")
+
+
+class TeamActionError(ValueError):
+    """Why a manager's action cannot be done (a message for the manager)."""
+
+
+@dataclass
+class TrainingRow:
+    """One assigned course of one team member."""
+
+    assignment: Assignment
+    course: CoursePage
+    status: TeamStatus
+    due_date: datetime.date
+    completed_at: datetime.datetime | None
+    best_score: float | None
+    certificate: Certificate | None
+    is_renewal: bool
+
+    @property
+    def status_label(self) -> str:
+        return str(TEAM_STATUS_LABELS[self.status])
+
+
+@dataclass
+class MemberRow:
+    """One team member with their trainings, certificates and last activity."""
+
+    user: User
+    profile: EmployeeProfile
+    is_direct: bool
+    trainings: list[TrainingRow] = field(default_factory=list)
+    certificates: list[Certificate] = field(default_factory=list)
+    last_activity: datetime.datetime | None = None
+
+    def count(self, status: TeamStatus) -> int:
+        return sum(t.status == status for t in self.trainings)
+
+    @property
+    def overdue(self) -> int:
+        return self.count(TeamStatus.OVERDUE)
+
+    @property
+    def worst_status(self) -> TeamStatus | None:
+        return min((t.status for t in self.trainings), key=STATUS_ORDER.index, default=None)
+
+    @property
+    def next_due(self) -> datetime.date | None:
+        open_dates = [t.due_date for t in self.trainings if t.completed_at is None]
+        return min(open_dates, default=None)
+
+
+@dataclass
+class TeamOverview:
+    """The My team page: totals over the whole team, and the (filtered, sorted) members."""
+
+    members: list[MemberRow]
+    totals: dict
+    shown: list[MemberRow]
+
+
+def team_status(
+    status: Status,
+    certificate: Certificate | None,
+    is_renewal: bool,
+    today: datetime.date,
+    expiring_within: int,
+) -> TeamStatus:
+    """The manager's status of one training: an open renewal, or a completed course whose
+    certificate runs out soon, is "expiring"; an overdue one stays overdue."""
+    if status == Status.OVERDUE:
+        return TeamStatus.OVERDUE
+    if status in (Status.COMPLETED_ON_TIME, Status.COMPLETED_LATE):
+        expires = certificate.expires_on if certificate is not None else None
+        if expires is not None and expires <= today + datetime.timedelta(days=expiring_within):
+            return TeamStatus.EXPIRING
+        return TeamStatus.COMPLETED
+    if is_renewal:
+        return TeamStatus.EXPIRING
+    return TeamStatus.IN_PROGRESS if status == Status.IN_PROGRESS else TeamStatus.NOT_STARTED
+
+
+def _status_of(row, today: datetime.date) -> Status:
+    from .services import status_of
+
+    return status_of(row.due_date, row.started_at is not None, row.completed_at, today)
+
+
+def _last_activity(user_ids: list[int]) -> dict[int, datetime.datetime]:
+    """{user id: latest of enrolment change, lesson completion, quiz submission} (3 queries)."""
+    latest: dict[int, datetime.datetime] = {}
+    sources = [
+        CourseEnrolment.objects.filter(user_id__in=user_ids)
+        .values("user_id")
+        .annotate(last=Max("updated_at")),
+        LessonCompletion.objects.filter(user_id__in=user_ids)
+        .values("user_id")
+        .annotate(last=Max("completed_at")),
+        Attempt.objects.filter(user_id__in=user_ids, submitted_at__isnull=False)
+        .values("user_id")
+        .annotate(last=Max("submitted_at")),
+    ]
+    for source in sources:
+        for row in source.order_by():
+            if row["last"] is not None and (
+                row["user_id"] not in latest or row["last"] > latest[row["user_id"]]
+            ):
+                latest[row["user_id"]] = row["last"]
+    return latest
+
+
+def _best_scores(user_ids: list[int], courses: list[CoursePage]) -> dict[tuple[int, int], float]:
+    """{(user id, course id): best quiz score in that course} – its final exam and the knowledge
+    checks of its lessons (2 queries)."""
+    if not courses or not user_ids:
+        return {}
+    course_by_key = {f"course:{c.pk}": c.pk for c in courses}
+    course_by_path = {c.path: c.pk for c in courses}
+    condition = Q(pk__in=[])
+    for course in courses:
+        condition |= Q(path__startswith=course.path, depth=course.depth + 1)
+    for lesson_id, path in LessonPage.objects.filter(condition).values_list("pk", "path"):
+        course_by_key[f"lesson:{lesson_id}"] = course_by_path[path[: -LessonPage.steplen]]
+    best: dict[tuple[int, int], float] = {}
+    rows = (
+        Attempt.objects.filter(
+            user_id__in=user_ids, submitted_at__isnull=False, context_key__in=list(course_by_key)
+        )
+        .values("user_id", "context_key")
+        .annotate(best=Max("score_percent"))
+        .order_by()
+    )
+    for row in rows:
+        key = (row["user_id"], course_by_key[row["context_key"]])
+        score = float(row["best"] or 0)
+        best[key] = max(best.get(key, 0.0), score)
+    return best
+
+
+def team_overview(
+    manager,
+    *,
+    status: str = "",
+    search: str = "",
+    sort: str = "name",
+    today: datetime.date | None = None,
+    include_indirect: bool | None = None,
+) -> TeamOverview:
+    """Everything the My team page shows, in a constant number of queries whatever the team's
+    size: members, their trainings with status, best quiz result per course, current
+    certificates with expiry, last activity; totals over the whole team."""
+    today = today or timezone.localdate()
+    expiring_within = settings.TEAM_EXPIRING_WITHIN_DAYS
+    user_ids = team_user_ids(manager, include_indirect)
+    profiles = list(
+        EmployeeProfile.objects.filter(user_id__in=user_ids)
+        .select_related("user", "department", "location", "team")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+    assignments = list(
+        with_progress(Assignment.objects.filter(user_id__in=user_ids))
+        .select_related("course")
+        .order_by("due_date")
+    )
+    certificates = list(
+        Certificate.objects.filter(user_id__in=user_ids, is_current=True).order_by("course_title")
+    )
+    cert_by_key = {(c.user_id, c.course_id): c for c in certificates}
+    courses = list({a.course_id: a.course for a in assignments}.values())
+    shown_courses = localized_pages(courses)
+    from accounts import privacy
+
+    # Score percentages only where the privacy settings let managers see individual scores.
+    best = (
+        _best_scores(user_ids, courses)
+        if privacy.policy_for(privacy.MANAGER).individual_scores
+        else {}
+    )
+    activity = _last_activity(user_ids)
+
+    members = {
+        p.user_id: MemberRow(
+            user=p.user,
+            profile=p,
+            is_direct=p.manager_id == manager.pk,
+            last_activity=activity.get(p.user_id),
+        )
+        for p in profiles
+    }
+    for certificate in certificates:
+        members[certificate.user_id].certificates.append(certificate)
+    for row in assignments:
+        certificate = cert_by_key.get((row.user_id, row.course_id))
+        members[row.user_id].trainings.append(
+            TrainingRow(
+                assignment=row,
+                course=shown_courses.get(row.course_id, row.course),
+                status=team_status(
+                    _status_of(row, today),
+                    certificate,
+                    row.renewal_of_id is not None,
+                    today,
+                    expiring_within,
+                ),
+                due_date=row.due_date,
+                completed_at=row.completed_at,
+                best_score=best.get((row.user_id, row.course_id)),
+                certificate=certificate,
+                is_renewal=row.renewal_of_id is not None and row.completed_at is None,
+            )
+        )
+    everyone = list(members.values())
+    totals = {
+        "people": len(everyone),
+        "assigned": sum(len(m.trainings) for m in everyone),
+        "people_overdue": sum(1 for m in everyone if m.overdue),
+        **{s.value: sum(m.count(s) for m in everyone) for s in TeamStatus},
+    }
+    totals["percent"] = (
+        round(100 * (totals["completed"] + totals["expiring"]) / totals["assigned"])
+        if totals["assigned"]
+        else 0
+    )
+    return TeamOverview(
+        members=everyone, totals=totals, shown=filter_members(everyone, status, search, sort)
+    )
+
+
+def filter_members(
+    members: list[MemberRow], status: str, search: str, sort: str
+) -> list[MemberRow]:
+    """Members with at least one training of `status`, whose name/e-mail/job has every word of
+    `search`, in the chosen order (unknown values are ignored)."""
+    shown = members
+    if status in {s.value for s in TeamStatus}:
+        shown = [m for m in shown if m.count(TeamStatus(status))]
+    for word in search.lower().split():
+        shown = [
+            m
+            for m in shown
+            if word
+            in f"{m.user.first_name} {m.user.last_name} {m.user.email} {m.profile.job_title}".lower()
+        ]
+    far = datetime.date.max
+    if sort == "status":
+        shown = sorted(
+            shown,
+            key=lambda m: (
+                STATUS_ORDER.index(m.worst_status) if m.worst_status else len(STATUS_ORDER),
+                -m.overdue,
+            ),
+        )
+    elif sort == "due":
+        shown = sorted(shown, key=lambda m: m.next_due or far)
+    elif sort == "activity":
+        epoch = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+        shown = sorted(shown, key=lambda m: m.last_activity or epoch, reverse=True)
+    return shown
+
+
+def member_of_team(manager, user_id: int) -> User:
+    """The team member with this id, or TeamActionError when they are not in the team."""
+    if user_id not in team_user_ids(manager):
+        raise TeamActionError(gettext("This person is not in your team."))
+    return User.objects.get(pk=user_id)
+
+
+def _team_members(manager, user_ids: list[int]) -> list[User]:
+    """The chosen people, all of them in the team, or an error naming how many are not."""
+    if not user_ids:
+        raise TeamActionError(gettext("Choose at least one person."))
+    team = set(team_user_ids(manager))
+    outside = [pk for pk in user_ids if pk not in team]
+    if outside:
+        raise TeamActionError(gettext("Some of the chosen people are not in your team."))
+    return list(User.objects.filter(pk__in=user_ids).order_by("last_name", "first_name"))
+
+
+# Reminders -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderResult:
+    """Who was reminded now, and who was skipped because they were reminded recently."""
+
+    reminded: list[User] = field(default_factory=list)
+    skipped: list[User] = field(default_factory=list)
+
+
+def overdue_assignments(user_ids: list[int], today: datetime.date) -> list[Assignment]:
+    """Open assignments past their due date of these people (one query)."""
+    return list(
+        with_progress(
+            Assignment.objects.filter(
+                user_id__in=user_ids, due_date__lt=today, user__is_active=True
+            )
+        )
+        .filter(completed_at__isnull=True)
+        .select_related("user", "course")
+        .order_by("due_date")
+    )
+
+
+@transaction.atomic
+def remind_overdue(
+    manager, user_ids: list[int] | None = None, today: datetime.date | None = None
+) -> ReminderResult:
+    """Remind overdue team members (the chosen ones, or everyone overdue): one e-mail per person
+    in their language about all their overdue courses, logged per assignment and audited. A
+    training the manager already reminded about within TEAM_REMINDER_INTERVAL_DAYS is not
+    reminded again; a person with only such trainings is skipped."""
+    today = today or timezone.localdate()
+    if user_ids is None:
+        user_ids = team_user_ids(manager)
+    else:
+        _team_members(manager, user_ids)
+    interval = max(1, settings.TEAM_REMINDER_INTERVAL_DAYS)
+    overdue = overdue_assignments(user_ids, today)
+    if not overdue:
+        raise TeamActionError(gettext("Nobody of the chosen people has overdue training."))
+    recent = set(
+        ReminderLog.objects.filter(
+            assignment__in=overdue,
+            reason=ReminderReason.MANAGER,
+            sent_on__gt=today - datetime.timedelta(days=interval),
+        ).values_list("assignment_id", flat=True)
+    )
+    by_user: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in overdue:
+        by_user[assignment.user_id].append(assignment)
+    result = ReminderResult()
+    for items in by_user.values():
+        person = items[0].user
+        fresh = [a for a in items if a.pk not in recent]
+        if not fresh:
+            result.skipped.append(person)
+            continue
+        try:
+            with transaction.atomic():
+                logs = [
+                    ReminderLog.objects.create(
+                        assignment=a, reason=ReminderReason.MANAGER, sent_on=today
+                    )
+                    for a in fresh
+                ]
+                enqueue_email(
+                    _team_reminder(manager, person, fresh, today),
+                    topic="reminder-manager",
+                    key=f"team-reminder:{logs[0].pk}",
+                )
+        except IntegrityError:  # reminded by a parallel request a moment ago
+            result.skipped.append(person)
+            continue
+        result.reminded.append(person)
+    if result.reminded:
+        audit.record(
+            manager,
+            "team.reminded",
+            f"{len(result.reminded)} reminded: "
+            + ", ".join(p.email for p in result.reminded)[:400],
+            user_ids=[p.pk for p in result.reminded],
+        )
+    return result
+
+
+def _team_reminder(manager, person: User, items: list[Assignment], today: datetime.date):
+    language = language_of(person)
+    with translation.override(language):
+        courses = [
+            {
+                "title": (course := a.course.localized).title,
+                "due_date": a.due_date,
+                "days_overdue": (today - a.due_date).days,
+                "url": site_url(course.url),
+            }
+            for a in items
+        ]
+        label = gettext("Open CX Academy")
+    return compose(
+        "assignments/email/team_reminder",
+        {
+            "user": person,
+            "manager_name": manager.get_full_name() or manager.email,
+            "courses": courses,
+            "action_url": site_url("/"),
+            "action_label": label,
+        },
+        to=person.email,
+        language=language,
+    )
+
+
+# Assigning -------------------------------------------------------------------------------------
+
+
+@dataclass
+class AssignmentPlan:
+    """What assigning a course or path to chosen team members would do (the preview)."""
+
+    people: list[User]
+    courses: list[CoursePage]
+    due_date: datetime.date
+    course: CoursePage | None = None
+    learning_path: LearningPathPage | None = None
+    new: list[tuple[User, CoursePage]] = field(default_factory=list)
+    existing: list[tuple[User, CoursePage]] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return (self.course or self.learning_path).title
+
+
+def plan_team_assignment(
+    manager,
+    user_ids: list[int],
+    *,
+    course: CoursePage | None = None,
+    learning_path: LearningPathPage | None = None,
+    due_date: datetime.date | None,
+    today: datetime.date | None = None,
+) -> AssignmentPlan:
+    """Check a manager's assignment and say what it would create: every chosen person must be
+    in the team, one published course or path, a due date from today on. People who already
+    have a course are listed and keep their assignment."""
+    today = today or timezone.localdate()
+    people = _team_members(manager, user_ids)
+    if (course is None) == (learning_path is None):
+        raise TeamActionError(gettext("Choose either a course or a learning path."))
+    if due_date is None:
+        raise TeamActionError(gettext("Enter a due date."))
+    if due_date < today:
+        raise TeamActionError(gettext("The due date cannot be in the past."))
+    if course is not None:
+        course = default_language_page(course)
+        if not course.live:
+            raise TeamActionError(gettext("This course is not published."))
+        courses = [course]
+    else:
+        learning_path = default_language_page(learning_path)
+        courses = [default_language_page(c) for c in path_courses(learning_path)]
+        if not learning_path.live or not courses:
+            raise TeamActionError(gettext("This learning path has no published courses."))
+    existing = set(
+        Assignment.objects.filter(user__in=people, course__in=courses).values_list(
+            "user_id", "course_id"
+        )
+    )
+    plan = AssignmentPlan(
+        people=people,
+        courses=courses,
+        due_date=due_date,
+        course=course,
+        learning_path=learning_path,
+    )
+    for person in people:
+        for item in courses:
+            target = plan.existing if (person.pk, item.pk) in existing else plan.new
+            target.append((person, item))
+    return plan
+
+
+@transaction.atomic
+def assign_to_team(manager, plan: AssignmentPlan) -> list[Assignment]:
+    """Carry out a previewed plan, all or nothing: a "selected people" rule (so HR sees who
+    assigned what) materialised for the chosen people, each told by e-mail after the commit."""
+    if not plan.new:
+        raise TeamActionError(gettext("Everyone chosen already has this training."))
+    rule = AssignmentRule.objects.create(
+        course=plan.course,
+        learning_path=plan.learning_path,
+        target_kind=TargetKind.PEOPLE,
+        due_date=plan.due_date,
+        grace_days=0,
+        created_by=manager,
+    )
+    rule.people.set(plan.people)
+    created = create_rule_assignments(
+        rule, EmployeeProfile.objects.filter(user__in=plan.people, is_active=True)
+    )
+    ids = [a.pk for a in created if a.pk is not None] or list(
+        Assignment.objects.filter(rule=rule).values_list("pk", flat=True)
+    )
+    schedule_assignment_notices(ids)
+    audit.record(
+        manager,
+        "team.assigned",
+        f"{plan.title} by {plan.due_date:%Y-%m-%d}: {len(created)} assignments for "
+        + ", ".join(p.email for p in plan.people)[:300],
+        rule_id=rule.pk,
+    )
+    return created
+
+
+# Export ----------------------------------------------------------------------------------------
+
+EXPORT_HEADER = [
+    "Name",
+    "E-Mail",
+    "Team",
+    "Kurs",
+    "Status",
+    "Fällig",
+    "Abgeschlossen",
+    "Bestes Quiz-Ergebnis %",
+    "Zertifikat gültig bis",
+    "Letzte Aktivität",
+]
+
+
+def export_rows(overview: TeamOverview):
+    """One row per team member and training (a member without training gets one row)."""
+    for member in overview.shown:
+        base = [
+            member.user.get_full_name() or member.user.email,
+            member.user.email,
+            member.profile.team.name if member.profile.team else "",
+        ]
+        if not member.trainings:
+            yield [*base, "", "", None, None, None, None, member.last_activity]
+        for t in member.trainings:
+            yield [
+                *base,
+                t.course.title,
+                t.status_label,
+                t.due_date,
+                timezone.localdate(t.completed_at) if t.completed_at else None,
+                round(t.best_score) if t.best_score is not None else None,
+                t.certificate.expires_on if t.certificate else None,
+                member.last_activity,
+            ]
+
+
+def certificate_history(user: User) -> list[Certificate]:
+    """All of a person's certificates, renewed ones included, newest first (one query)."""
+    return list(Certificate.objects.filter(user=user).order_by("course_title", "-issued_at"))
