@@ -177,7 +177,7 @@ def emotion_curve_svg(
         else:
             runs.append([index])
     for number, run in enumerate(runs):
-        first_x, last_x = points[run[0]][0], points[run[-1]][0]
+        first_x = points[run[0]][0]
         if number:  # boundary halfway between this phase and the one before
             x = round((points[run[0] - 1][0] + first_x) / 2, 1)
             parts.append(
@@ -185,16 +185,14 @@ def emotion_curve_svg(
                 'stroke-dasharray="6 4" class="phase-boundary"></line>'
             )
         name = getattr(rated[run[0]], "phase_name", "")
-        if name:  # kept inside the chart: the first phase's name starts, the last one's ends
-            if number == 0 and len(runs) > 1:
-                anchor, x = "start", first_x - 10
-            elif number == len(runs) - 1 and len(runs) > 1:
-                anchor, x = "end", last_x + 10
-            else:
-                anchor, x = "middle", (first_x + last_x) / 2
+        if name:  # at the start of its phase; every other name a row lower, so none overlap
+            start = x + 4 if number else first_x - 10
+            anchor = "start"
+            if start > width - 10 * len(name) - 30:  # too close to the right edge: end there
+                start, anchor = width - 30, "end"
             parts.append(
-                f'<text x="{x}" y="20" font-size="20" text-anchor="{anchor}" '
-                f'fill="#3d4a57">{escape(name)}</text>'
+                f'<text x="{start}" y="{20 + 22 * (number % 2)}" font-size="20" '
+                f'text-anchor="{anchor}" fill="#3d4a57">{escape(name)}</text>'
             )
     parts.append(
         f'<polyline points="{path}" fill="none" stroke="#0b5f8a" stroke-width="3"></polyline>'
