@@ -155,7 +155,7 @@ def test_floor_observations_by_coach_or_manager_never_by_a_peer_or_oneself(learn
 
 
 def test_an_observation_is_seen_by_the_observer_and_once_shared_by_the_observed(
-    learner, other_learner, hr_user, settings
+    learner, other_learner, hr_user
 ):
     observer = UserFactory()
 
@@ -170,14 +170,9 @@ def test_an_observation_is_seen_by_the_observer_and_once_shared_by_the_observed(
     assert permissions.can_view_observation(learner, observation(is_self=True)) is True
     assert permissions.can_view_observation(other_learner, observation(shared=True)) is False
     assert permissions.can_view_observation(AnonymousUser(), observation(shared=True)) is False
-    settings.CX_HR_SEES_INDIVIDUAL_OBSERVATIONS = False
+    # by default HR sees observations only in aggregate (accounts.privacy), never one by one
     assert permissions.hr_sees_individual_observations() is False
     assert permissions.can_view_observation(hr_user, observation(shared=True)) is False
-    settings.CX_HR_SEES_INDIVIDUAL_OBSERVATIONS = True
-    assert permissions.hr_sees_individual_observations() is True
-    assert permissions.can_view_observation(hr_user, observation(shared=True)) is True
-    assert permissions.can_view_observation(hr_user, observation(shared=False)) is False
-    assert permissions.can_view_observation(other_learner, observation(shared=True)) is False
 
 
 def test_insights_and_outcomes_for_hr_and_managers_of_active_people(learner, hr_user):
