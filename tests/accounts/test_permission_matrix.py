@@ -256,7 +256,9 @@ def roles_get(status, roles=LEARNERS):
 POST_EXPECTED: dict[str, dict[str, int]] = {
     "switch_language": {**roles_get(400), "anonymous": 400},  # no language chosen
     "accounts:account": roles_get(200),  # own name/language form, re-shown with its errors
+    "accounts:erase_person": {"hr": 400},  # nothing confirmed: the preview with its error
     "accounts:invite": {"hr": 200},
+    "accounts:privacy_settings": {"hr": 200},  # the settings form re-shown with its errors
     "api:tokens": {"hr": 200},
     "api:webhook_log": {"hr": 302},  # sends a test event to the endpoint
     "api:webhooks": {"hr": 200},
