@@ -127,6 +127,37 @@ def _unit(request: HttpRequest, kind: str, pk: int):
     return unit
 
 
+TRAINING_COLOUR = "#0b5f8a"  # training and coaching in blue, customer figures in rust
+FIGURE_COLOUR = "#8a3b0b"
+
+
+def _unit_charts(rows, metrics) -> list[tuple[str, str]]:
+    """(title, SVG) per series of a unit's monthly table: training, coaching, each figure."""
+    labels = [date_format(row.month, "M y") for row in rows]
+    note = _("The same numbers are in the table below.")
+    series = [
+        (_("Training completion"), [r.completion for r in rows], " %", TRAINING_COLOUR),
+        (_("Champion coverage"), [r.coverage for r in rows], " %", TRAINING_COLOUR),
+    ] + [
+        (
+            metric.name,
+            [None if r.figures[metric.pk] is None else float(r.figures[metric.pk]) for r in rows],
+            f" {metric.unit}" if metric.unit else "",
+            FIGURE_COLOUR,
+        )
+        for metric in metrics
+    ]
+    return [
+        (
+            title,
+            line_chart_svg(
+                list(zip(labels, values, strict=True)), title, note, unit, colour=colour
+            ),
+        )
+        for title, values, unit, colour in series
+    ]
+
+
 @require_GET
 @outcomes_required
 def unit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
@@ -135,43 +166,7 @@ def unit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     form, kind_, _metric, months = _filters(request)
     rows = services.monthly_table(kind, [unit], months)[unit.pk]
     metrics = list(Metric.objects.all())
-    labels = [date_format(row.month, "M y") for row in rows]
-    note = _("The same numbers are in the table below.")
-    charts = [
-        (
-            _("Training completion"),
-            line_chart_svg(
-                list(zip(labels, [r.completion for r in rows], strict=True)),
-                _("Training completion"),
-                note,
-                " %",
-            ),
-        ),
-        (
-            _("Champion coverage"),
-            line_chart_svg(
-                list(zip(labels, [r.coverage for r in rows], strict=True)),
-                _("Champion coverage"),
-                note,
-                " %",
-            ),
-        ),
-    ] + [
-        (
-            metric.name,
-            line_chart_svg(
-                [
-                    (label, None if r.figures[metric.pk] is None else float(r.figures[metric.pk]))
-                    for label, r in zip(labels, rows, strict=True)
-                ],
-                metric.name,
-                note,
-                f" {metric.unit}" if metric.unit else "",
-                colour="#8a3b0b",
-            ),
-        )
-        for metric in metrics
-    ]
+    charts = _unit_charts(rows, metrics)
     return render(
         request,
         "outcomes/unit.html",
