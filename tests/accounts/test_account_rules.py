@@ -44,12 +44,13 @@ def test_an_administrator_may_hand_out_every_role(client_as, home_page):
 
 @pytest.mark.django_db
 def test_domain_sign_up_must_verify_the_address_before_the_first_log_in(
-    client, home_page, settings
+    client, home_page, settings, django_capture_on_commit_callbacks
 ):
     """Anyone may type ceo@firma.example: the account is of no use until the link in the mail to
     that address is opened."""
     settings.ALLOWED_SIGNUP_DOMAINS = ["firma.example"]
-    response = client.post("/accounts/signup/", {"email": "ceo@firma.example", **SIGNUP})
+    with django_capture_on_commit_callbacks(execute=True):  # the mail leaves via the outbox
+        response = client.post("/accounts/signup/", {"email": "ceo@firma.example", **SIGNUP})
     assert response.status_code == 302 and "confirm-email" in response["Location"]
     user = User.objects.get(email="ceo@firma.example")
     assert "_auth_user_id" not in client.session
