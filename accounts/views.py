@@ -200,7 +200,8 @@ def _download(data: dict | str, fmt: str, filename: str) -> HttpResponse:
 @hr_required
 def data_requests(request: HttpRequest) -> HttpResponse:
     """HR: find a person to export or erase their data on request (GDPR art. 15, 17)."""
-    query = request.GET.get("q", "").strip()[:100]
+    # Control characters (a NUL byte is refused by PostgreSQL) are dropped.
+    query = "".join(c for c in request.GET.get("q", "") if c.isprintable()).strip()[:100]
     people = services.find_people(query) if len(query) >= 2 else []
     return render(
         request,

@@ -91,7 +91,11 @@ def _parse_moment(raw: str) -> datetime.datetime | None:
         return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, datetime.UTC)
-    return moment
+    try:
+        # in UTC: PostgreSQL refuses offsets beyond ±15:59 (schemathesis sent "-18:47")
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:  # year 1 or 9999 pushed past the calendar by the offset
+        return None
 
 
 class FollowsVisibilityPolicy(permissions.BasePermission):

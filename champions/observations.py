@@ -620,7 +620,10 @@ def lessons_and_behaviour(
         table[row["behaviour_id"]][row["learned"]] = (row["shown"], row["rated"], row["people"])
     comparisons = []
     minimum = min_people_per_cell()
-    behaviours = checklist.behaviours.annotate(lesson_count=Count("lessons"))
+    # an aggregate drops Meta.ordering: without order_by PostgreSQL lists behaviours in any order
+    behaviours = checklist.behaviours.annotate(lesson_count=Count("lessons")).order_by(
+        "sort_order", "pk"
+    )
     for behaviour in behaviours:
         with_row = table[behaviour.pk].get(True, (0, 0, 0))
         without_row = table[behaviour.pk].get(False, (0, 0, 0))

@@ -30,17 +30,26 @@ class Table:
     delimiter: str = ""
 
 
+def _utf16_codec(content: bytes) -> str | None:
+    """The UTF-16 codec the upload looks written in (a BOM, or every other byte zero), or None."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = content[:4000]
+    if sample and sample.count(b"\x00") > len(sample) // 4:
+        return "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
+    return None
+
+
 def decode_text(content: bytes) -> tuple[str, str]:
     """The text of a CSV upload and the encoding it was in (BOMs first, then UTF-8, then 1252)."""
     if content.startswith(codecs.BOM_UTF8):
         return content[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16"), "UTF-16"
-    sample = content[:4000]
-    if sample and sample.count(b"\x00") > len(sample) // 4:
-        # UTF-16 without BOM: every other byte of ASCII text is zero
-        encoding = "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
-        return content.decode(encoding), "UTF-16"
+    utf16 = _utf16_codec(content)
+    if utf16:
+        try:
+            return content.decode(utf16), "UTF-16"
+        except UnicodeDecodeError:
+            pass  # not really UTF-16 (an odd number of bytes, say): try the others
     try:
         return content.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:

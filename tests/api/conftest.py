@@ -127,3 +127,20 @@ def ralph_lrs(tmp_path_factory):
     process.terminate()
     process.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI application for tools that call it in process (schemathesis, scim2-tester).
+    Like the test client, its requests keep the test's database connection: Django closes a
+    connection at the end of a request when it is inside a transaction (as every test is), which
+    on PostgreSQL left the next request with a closed connection."""
+    from django.core import signals
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

@@ -8,8 +8,6 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from django.core.wsgi import get_wsgi_application
-
 from api.models import ResourceFamily
 from curriculum import services as progress
 from people.factories import EmployeeProfileFactory
@@ -20,7 +18,7 @@ EXAMPLES_PER_OPERATION = 12
 
 
 @pytest.fixture
-def api_schema(tree, learner, make_token):
+def api_schema(tree, learner, make_token, wsgi_app):
     """The schema as IT loads it (with a token for every family, read and write), bound to the
     WSGI application so generated calls go through middleware, auth, throttling and views; a
     learner with a profile, progress and a certificate gives the list operations rows."""
@@ -32,7 +30,7 @@ def api_schema(tree, learner, make_token):
     )
     headers = {"Authorization": f"Bearer {key}"}
     schema = schemathesis.openapi.from_wsgi(
-        "/api/v1/schema/?format=json", get_wsgi_application(), headers=headers
+        "/api/v1/schema/?format=json", wsgi_app, headers=headers
     )
     return schema, headers
 
@@ -67,3 +65,16 @@ def test_an_id_too_large_for_the_database_is_a_404_not_a_server_error(
     response = api_client(key).get("/api/v1/employees/99999999999999999999/")
     assert response.status_code == 404
     assert api_client(key).get(f"/api/v1/employees/{learner.pk}/").status_code == 200
+
+
+def test_an_updated_since_offset_postgresql_refuses_is_converted_not_a_server_error(
+    learner, make_token, api_client
+):
+    """Found by schemathesis on PostgreSQL: an offset of -18:47 was a 500 there."""
+    EmployeeProfileFactory(user=learner)
+    _token, key = make_token({"people": "read"})
+    client = api_client(key)
+    odd = client.get("/api/v1/employees/", {"updated_since": "2000-01-01T06:11:39-18:47"})
+    assert odd.status_code == 200 and len(odd.json()["results"]) == 1
+    edge = client.get("/api/v1/employees/", {"updated_since": "9999-12-31T23:59:59-18:00"})
+    assert edge.status_code == 400

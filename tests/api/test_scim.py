@@ -7,8 +7,6 @@ import json
 
 import pytest
 
-from django.core.wsgi import get_wsgi_application
-
 from accounts.models import AuditEntry, User
 from api.models import ScimIdentity
 from curriculum import services as progress
@@ -224,14 +222,14 @@ def test_scim_needs_a_scim_scope(make_token, api_client):
     assert not User.objects.filter(email="mara.klein@cx-academy.example").exists()
 
 
-def test_scim2_tester_compliance(make_token, capsys):
+def test_scim2_tester_compliance(make_token, capsys, wsgi_app):
     """The scim2-tester checker against our endpoints (in process); no error may remain."""
     from scim2_client.engines.wsgi import WSGISCIMClient
     from scim2_tester import Status, check_server
 
     _token, key = make_token({"scim": "write"}, name="scim2-tester")
     client = WSGISCIMClient(
-        get_wsgi_application(),
+        wsgi_app,
         base_url="http://localhost/scim/v2",
         headers={"Authorization": f"Bearer {key}"},
     )

@@ -14,7 +14,9 @@ from quizzes.models import Attempt, Quiz
 
 
 @pytest.fixture
-def exam(db):
+def exam(home_page):
+    """A final exam allowed three attempts (`home_page` creates the locales: the racing test's
+    database may have been flushed by an earlier transactional test)."""
     quiz = QuizFactory(title="Abschlusstest", max_attempts=3)
     QuestionFactory(quiz=quiz)
     return quiz
