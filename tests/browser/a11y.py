@@ -35,4 +35,14 @@ def assert_fits_viewport(page) -> None:
     scroll_width, inner_width = page.evaluate(
         "[document.documentElement.scrollWidth, window.innerWidth]"
     )
-    assert scroll_width <= inner_width, f"{page.url}: {scroll_width}px wide in {inner_width}px"
+    if scroll_width > inner_width:
+        # the outermost elements that stick out (for the failure message)
+        culprits = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .filter(e => !e.parentElement
+                    || e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1)
+                .slice(0, 8)
+                .map(e => `${e.tagName}.${e.className} ends at ${Math.round(e.getBoundingClientRect().right)}`)"""
+        )
+        raise AssertionError(f"{page.url}: {scroll_width}px wide in {inner_width}px: {culprits}")
