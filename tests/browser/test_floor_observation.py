@@ -46,7 +46,8 @@ def test_champion_observes_on_a_phone_and_colleague_acknowledges(demo_site, new_
     expect(status).to_contain_text("Offline")
     champion.context.set_offline(False)
     champion.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(status).to_contain_text("gespeichert")
+    # "Entwurf": the offline notice ("… werden gespeichert, sobald …") must not count as saved
+    expect(status).to_contain_text("Entwurf gespeichert")
     champion.reload()
     assert champion.locator(f"#behaviour-{behaviours[1].pk} input[value='2']").is_checked()
     assert status.count() == 1
