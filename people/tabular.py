@@ -106,7 +106,7 @@ def read_xlsx(content: bytes) -> Table:
 def read_csv(content: bytes) -> Table:
     """A CSV/text export in whatever encoding and delimiter Excel or an HR system wrote."""
     text, encoding = decode_text(content)
-    text = text.lstrip("\ufeff")
+    text = text.lstrip("\ufeff").replace("\x00", "")  # NUL: never data, refused by PostgreSQL
     if not text.strip():
         raise TableError(_("The file is empty."))
     delimiter = sniff_delimiter(text)
