@@ -40,9 +40,8 @@ class ReportFilters:
     due_to: datetime.date | None = None
 
 
-def filtered_assignments(filters: ReportFilters):
-    """Assignments of active employees matching the filters."""
-    qs = Assignment.objects.filter(user__is_active=True)
+def _in_unit(qs, filters):
+    """Rows of people in the filters' department (with its sub-units), location and team."""
     if filters.department:
         department = Department.objects.filter(pk=filters.department).first()
         qs = (
@@ -54,6 +53,12 @@ def filtered_assignments(filters: ReportFilters):
         qs = qs.filter(user__employee__location_id=filters.location)
     if filters.team:
         qs = qs.filter(user__employee__team_id=filters.team)
+    return qs
+
+
+def filtered_assignments(filters: ReportFilters):
+    """Assignments of active employees matching the filters."""
+    qs = _in_unit(Assignment.objects.filter(user__is_active=True), filters)
     if filters.staff_role:
         qs = qs.filter(user__employee__staff_role=filters.staff_role)
     if filters.course:
@@ -326,18 +331,9 @@ def filtered_certificates(filters: CertificateFilters):
     """Certificates of active employees that expire (have an expiry date), by the filters."""
     from curriculum.models import Certificate
 
-    qs = Certificate.objects.filter(user__is_active=True, expires_on__isnull=False)
-    if filters.department:
-        department = Department.objects.filter(pk=filters.department).first()
-        qs = (
-            qs.filter(user__employee__department_id__in=department_with_children(department))
-            if department
-            else qs.none()
-        )
-    if filters.location:
-        qs = qs.filter(user__employee__location_id=filters.location)
-    if filters.team:
-        qs = qs.filter(user__employee__team_id=filters.team)
+    qs = _in_unit(
+        Certificate.objects.filter(user__is_active=True, expires_on__isnull=False), filters
+    )
     if filters.course:
         qs = qs.filter(course_id=filters.course)
     return qs
