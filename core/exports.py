@@ -13,6 +13,7 @@ import datetime
 import decimal
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, islice
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -28,6 +29,11 @@ DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 
 Row = Sequence[object]
+
+# Column widths (in characters) come from the header and the first WIDTH_SAMPLE rows: write-only
+# sheets need them before the first row, and a long export must not be held in memory.
+WIDTH_SAMPLE = 500
+MIN_WIDTH, MAX_WIDTH = 8, 60
 
 
 def neutralise(text: str) -> str:
@@ -105,15 +111,45 @@ def _xlsx_cell(sheet, value: object) -> WriteOnlyCell:
     return cell
 
 
+def display_width(value: object) -> int:
+    """How many characters a cell needs as a spreadsheet shows it (dates as DATE_FORMAT)."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime.datetime):
+        return len(DATETIME_FORMAT)
+    if isinstance(value, datetime.date):
+        return len(DATE_FORMAT)
+    if isinstance(value, float):
+        return len(f"{value:.2f}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def column_widths(header: Row, rows: Sequence[Row]) -> list[float]:
+    """A width per column fitting its header (bold, plus the filter button) and its longest
+    value, between MIN_WIDTH and MAX_WIDTH characters."""
+    widths = []
+    for index, title in enumerate(header):
+        longest = max(
+            [
+                display_width(title) + 3,
+                *(display_width(row[index]) for row in rows if index < len(row)),
+            ]
+        )
+        widths.append(min(MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
+    return widths
+
+
 def write_xlsx(handle, header: Row, rows: Iterable[Row], sheet_title: str = "Report") -> int:
     """Write a one-sheet workbook in openpyxl's write-only mode (rows streamed, not kept).
 
-    Bold frozen header with an autofilter, columns as wide as their header; returns the number
-    of data rows written."""
+    Bold frozen header with an autofilter, columns as wide as their contents (measured on the
+    first WIDTH_SAMPLE rows); returns the number of data rows written."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(sheet_title))
-    for index, title in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(str(title)) + 4)
+    rows = iter(rows)
+    sample = list(islice(rows, WIDTH_SAMPLE))
+    for index, width in enumerate(column_widths(header, sample), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header_cells = []
@@ -123,7 +159,7 @@ def write_xlsx(handle, header: Row, rows: Iterable[Row], sheet_title: str = "Rep
         header_cells.append(cell)
     sheet.append(header_cells)
     count = 0
-    for row in rows:
+    for row in chain(sample, rows):
         sheet.append([_xlsx_cell(sheet, value) for value in row])
         count += 1
     if header:

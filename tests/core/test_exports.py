@@ -44,3 +44,34 @@ def test_xlsx_writes_text_as_strings_and_dates_as_dates():
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:E3"
     assert sheet["A1"].font.bold
+
+
+def test_xlsx_columns_are_as_wide_as_their_data():
+    """A long name widens its column, a date column fits DD.MM.YYYY, a short header gets a
+    readable minimum, and an endless text stops at the maximum."""
+    from core.exports import MAX_WIDTH, MIN_WIDTH
+
+    handle = io.BytesIO()
+    rows = [
+        ["Maximiliane Müller-Lüdenscheidt", datetime.date(2026, 3, 1), 7, "x" * 300],
+        ["Anna", datetime.date(2026, 3, 2), 12345, "kurz"],
+    ]
+    write_xlsx(handle, ["Name", "Fällig", "Nr", "Notiz"], rows)
+    sheet = load_workbook(io.BytesIO(handle.getvalue())).active
+    widths = {col: sheet.column_dimensions[col].width for col in "ABCD"}
+    assert widths["A"] >= len("Maximiliane Müller-Lüdenscheidt")
+    assert widths["A"] < len("Maximiliane Müller-Lüdenscheidt") + 6
+    assert len("DD.MM.YYYY") <= widths["B"] < 16
+    assert widths["C"] == MIN_WIDTH
+    assert widths["D"] == MAX_WIDTH
+
+
+def test_xlsx_widths_come_from_a_sample_and_every_row_is_still_written():
+    from core import exports
+
+    handle = io.BytesIO()
+    rows = ([f"Person {n}", "y" * (40 if n > exports.WIDTH_SAMPLE else 5)] for n in range(1200))
+    assert write_xlsx(handle, ["Name", "Text"], rows) == 1200
+    sheet = load_workbook(io.BytesIO(handle.getvalue())).active
+    assert sheet.max_row == 1201 and sheet["A1201"].value == "Person 1199"
+    assert sheet.column_dimensions["B"].width < 40  # rows after the sample do not widen it
