@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,12 +15,27 @@ from accounts.models import User
 from accounts.permissions import hr_required
 from assignments.services import with_status
 from core.charts import bar_chart_svg
-from core.exports import csv_response, xlsx_response
 from outbox import services as outbox
 from outbox.models import OutboxMessage
 
-from . import services
+from . import exports, services
 from .forms import CertificateFilterForm, ReportFilterForm
+
+
+def _weekly_chart(weeks: list[dict]) -> str:
+    """Completions per week as an accessible bar chart (suppressed weeks marked "(–)")."""
+    bars = [
+        (
+            week["week"].strftime("%d.%m.") + (" (–)" if week["suppressed"] else ""),
+            week["count"] or 0,
+        )
+        for week in weeks
+    ]
+    return bar_chart_svg(
+        bars,
+        _("Completions per week"),
+        _("Bar chart; the same numbers are in the table below."),
+    )
 
 
 @require_GET
@@ -32,30 +46,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     weeks = services.completions_by_week(filters)
     raw = services.dimension_tables(filters)
-    totals = services.totals_of(raw["department"])
     rows = services.private_tables(raw)
-    tables = [
-        {"dimension": key, "label": label, "rows": rows[key]}
-        for key, (_field, label) in services.DIMENSIONS.items()
-    ]
     context = {
         "form": form,
-        "totals": totals,
+        "totals": services.totals_of(raw["department"]),
         "individual": privacy.policy_for(privacy.HR).individual_progress,
         "minimum": privacy.min_group_size(),
-        "tables": tables,
+        "tables": [
+            {"dimension": key, "label": label, "rows": rows[key]}
+            for key, (_field, label) in services.DIMENSIONS.items()
+        ],
         "weeks": weeks,
-        "chart": bar_chart_svg(
-            [
-                (
-                    week["week"].strftime("%d.%m.") + (" (–)" if week["suppressed"] else ""),
-                    week["count"] or 0,
-                )
-                for week in weeks
-            ],
-            _("Completions per week"),
-            _("Bar chart; the same numbers are in the table below."),
-        ),
+        "chart": _weekly_chart(weeks),
         "quiz_summary": services.quiz_summary(),
         "query": request.GET.urlencode(),
     }
@@ -80,6 +82,22 @@ def _dimension(dimension: str) -> str:
     return dimension
 
 
+def _drill_down_sort(request: HttpRequest) -> str:
+    sort = request.GET.get("sort", "due")
+    return sort if sort.lstrip("-") in services.DRILL_DOWN_SORTS else "due"
+
+
+def _sort_links(request: HttpRequest, sort: str) -> dict[str, str]:
+    """Query strings that sort the drill-down by each column (again: the other way round)."""
+    base = request.GET.copy()
+    for key in ("sort", "page"):
+        base.pop(key, None)
+    return {
+        key: f"{base.urlencode()}&sort={'-' if sort == key else ''}{key}"
+        for key in services.DRILL_DOWN_SORTS
+    }
+
+
 @require_GET
 @hr_required
 def people(request: HttpRequest, dimension: str) -> HttpResponse:
@@ -90,9 +108,7 @@ def people(request: HttpRequest, dimension: str) -> HttpResponse:
     filters = ReportFilterForm(request.GET or None).filters()
     value = request.GET.get("value", "")[:200]
     only = request.GET.get("only", "")
-    sort = request.GET.get("sort", "due")
-    if sort.lstrip("-") not in services.DRILL_DOWN_SORTS:
-        sort = "due"
+    sort = _drill_down_sort(request)
     page_obj = Paginator(services.drill_down(filters, dimension, value, only, sort), 50).get_page(
         request.GET.get("page")
     )
@@ -100,13 +116,6 @@ def people(request: HttpRequest, dimension: str) -> HttpResponse:
     privacy.record_views(
         request.user, [row.user for row in page_obj.object_list], "reports.people", privacy.HR
     )
-    base = request.GET.copy()
-    for key in ("sort", "page"):
-        base.pop(key, None)
-    sort_links = {
-        key: f"{base.urlencode()}&sort={'-' if sort == key else ''}{key}"
-        for key in services.DRILL_DOWN_SORTS
-    }
     return render(
         request,
         "reports/people.html",
@@ -118,7 +127,7 @@ def people(request: HttpRequest, dimension: str) -> HttpResponse:
             "value_label": services.label_of(dimension, value),
             "only": only,
             "sort": sort,
-            "sort_links": sort_links,
+            "sort_links": _sort_links(request, sort),
             "query": request.GET.urlencode(),
         },
     )
@@ -142,49 +151,17 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
 def export(request: HttpRequest, dimension: str, fmt: str) -> HttpResponse:
     """Export a dashboard table (dimension) or, with ?value=, its drill-down as CSV or XLSX."""
     dimension = _dimension(dimension)
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
+    fmt = exports.check_format(fmt)
     filters = ReportFilterForm(request.GET or None).filters()
-    label = str(services.DIMENSIONS[dimension][1])
-    if "value" in request.GET:
-        if (refused := _individual_rows_allowed(request)) is not None:
-            return refused
-        header = [_("E-mail"), _("Name"), _("Course"), _("Due"), _("Status"), _("Completed on")]
-        source = list(
-            with_status(
-                services.drill_down(
-                    filters, dimension, request.GET["value"][:200], request.GET.get("only", "")
-                )
-            )
-        )
-        privacy.record_views(request.user, {r.user for r in source}, "reports.export", privacy.HR)
-        rows = (
-            [
-                r.user.email,
-                str(r.user),
-                r.course.title,
-                r.due_date,
-                r.status_label,
-                timezone.localdate(r.completed_at) if r.completed_at else None,
-            ]
-            for r in source
-        )
-        name = f"cx-report-{dimension}-people"
-    else:
-        header = [label, _("Assigned"), _("Completed"), _("Completion rate (%)"), _("Overdue")]
-        hidden = _("hidden (fewer than %(minimum)s people)") % {"minimum": privacy.min_group_size()}
-        rows = (
-            [r["label"], hidden, hidden, hidden, hidden]
-            if r["suppressed"]
-            else [r["label"], r["total"], r["completed"], r["percent"], r["overdue"]]
-            for r in privacy.suppress_small(
-                services.grouped(filters, dimension), hide=services.FIGURES
-            )
-        )
-        name = f"cx-report-{dimension}"
-    if fmt == "csv":
-        return csv_response(name, header, rows)
-    return xlsx_response(name, header, rows, sheet_title=label)
+    if "value" not in request.GET:
+        return exports.dimension_export(filters, dimension).response(fmt)
+    if (refused := _individual_rows_allowed(request)) is not None:
+        return refused
+    download = exports.drill_down_export(
+        filters, dimension, request.GET["value"], request.GET.get("only", "")
+    )
+    privacy.record_views(request.user, download.people, "reports.export", privacy.HR)
+    return download.response(fmt)
 
 
 @require_GET
@@ -248,42 +225,6 @@ def recertification(request: HttpRequest) -> HttpResponse:
 @hr_required
 def recertification_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """One band of the recertification report as CSV or XLSX."""
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
+    fmt = exports.check_format(fmt)
     filters = CertificateFilterForm(request.GET or None).filters()
-    band = _band(request)
-    header = [
-        "Name",
-        "E-Mail",
-        "Abteilung",
-        "Standort",
-        "Team",
-        "Kurs",
-        "Ausgestellt",
-        "Gültig bis",
-        "Erneuert am",
-    ]
-
-    def text(unit) -> str:
-        return unit.name if unit else ""
-
-    def rows():
-        for c in services.certificates_in_band(filters, band).iterator(chunk_size=2000):
-            employee = getattr(c.user, "employee", None)
-            renewed = getattr(c, "renewed_by", None)
-            yield [
-                c.learner_name,
-                c.user.email,
-                text(employee.department) if employee else "",
-                text(employee.location) if employee else "",
-                text(employee.team) if employee else "",
-                c.course_title,
-                timezone.localdate(c.issued_at),
-                c.expires_on,
-                timezone.localdate(renewed.issued_at) if renewed else None,
-            ]
-
-    name = f"cx-rezertifizierung-{band}"
-    if fmt == "csv":
-        return csv_response(name, header, rows())
-    return xlsx_response(name, header, rows(), sheet_title="Rezertifizierung")
+    return exports.recertification_export(filters, _band(request)).response(fmt)
