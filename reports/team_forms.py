@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Locale
 
+from assignments import team
 from assignments.team import SORTS, TEAM_STATUS_LABELS
 from core.forms import IdChoiceField
 from curriculum.models import CoursePage, LearningPathPage
@@ -64,4 +65,17 @@ class TeamAssignForm(forms.Form):
         self.fields["course"].queryset = CoursePage.objects.live().filter(locale=default)
         self.fields["learning_path"].queryset = LearningPathPage.objects.live().filter(
             locale=default
+        )
+
+    def plan(self, manager) -> team.AssignmentPlan:
+        """What assigning the chosen training to the chosen people would do (validated form).
+
+        Raises `team.TeamActionError` when the choice cannot be assigned."""
+        data = self.cleaned_data
+        return team.plan_team_assignment(
+            manager,
+            data["people"],
+            course=data["course"],
+            learning_path=data["learning_path"],
+            due_date=data["due_date"],
         )

@@ -74,6 +74,12 @@ def remind(request: HttpRequest) -> HttpResponse:
     except team.TeamActionError as error:
         messages.error(request, str(error))
         return redirect(_overview_url(request))
+    _tell_reminded(request, result)
+    return redirect(_overview_url(request))
+
+
+def _tell_reminded(request: HttpRequest, result: team.ReminderResult) -> None:
+    """Say how many people were reminded, and who was left out because of the rate limit."""
     if result.reminded:
         messages.success(
             request,
@@ -90,7 +96,6 @@ def remind(request: HttpRequest) -> HttpResponse:
             _("Reminded recently, not again yet: %(names)s.")
             % {"names": ", ".join(p.get_full_name() or p.email for p in result.skipped)},
         )
-    return redirect(_overview_url(request))
 
 
 def _user(user_id: int):
@@ -113,19 +118,11 @@ def assign(request: HttpRequest) -> HttpResponse:
         if "people" in form.errors:
             raise PermissionDenied
         return render(request, "team/assign.html", {"form": form}, status=400)
-    data = form.cleaned_data
     try:
-        plan = team.plan_team_assignment(
-            request.user,
-            data["people"],
-            course=data["course"],
-            learning_path=data["learning_path"],
-            due_date=data["due_date"],
-        )
-        if data["confirm"]:
-            created = team.assign_to_team(request.user, plan)
-        else:
+        plan = form.plan(request.user)
+        if not form.cleaned_data["confirm"]:
             return render(request, "team/assign.html", {"form": form, "plan": plan})
+        created = team.assign_to_team(request.user, plan)
     except team.TeamActionError as error:
         return render(request, "team/assign.html", {"form": form, "error": str(error)}, status=400)
     people = len({a.user_id for a in created})
