@@ -2,7 +2,8 @@
 
 Learners type word forms and compounds: "Beschwerde" must find "Beschwerden", and
 "Beschwerdemanagement" a lesson on "Beschwerden" and "Management". Each word of the query
-matches as a prefix of a stemmed word, or (for long words) as two parts of a compound.
+matches as a prefix of a stemmed word, or (for long words) as two parts of a compound or
+inside a longer word ("Beschwerde" finds "Kundenbeschwerde").
 
 - PostgreSQL: its full-text search with the language's configuration (`german`, `english`):
   title, summary and learning objectives of courses, title and body text of lessons.
@@ -141,24 +142,47 @@ def search_curriculum(user, text: str, language: str, limit: int = 50) -> Search
     return outcome
 
 
-def _tsquery(words: list[str]) -> str:
-    """`(beschwerde:* | (beschwer:* & demanagement:*) | …) & …` for to_tsquery; the words
-    are \\w+ only, so nothing in them is tsquery syntax."""
-    clauses = []
+def _word_tsquery(word: str) -> str:
+    """`(beschwerde:* | (beschwer:* & demanagement:*) | …)` for to_tsquery; the words are \\w+
+    only, so nothing in them is tsquery syntax."""
+    forms = [f"{word}:*"]
+    if len(word) >= 2 * MIN_PART + 1:
+        forms += [f"({left}:* & {right}:*)" for left, right in compound_splits(word)]
+    forms += [
+        "(" + " & ".join(f"{part}:*" for part in query_words(phrase)) + ")"
+        for phrase in SYNONYMS.get(word, [])
+    ]
+    return "(" + " | ".join(forms) + ")"
+
+
+# A word of six letters or more also matches inside a longer word (the end of a compound):
+# "Beschwerde" finds "Kundenbeschwerde". Compared stemmed, as the vector holds its words.
+INFIX_MATCH = (
+    "EXISTS (SELECT 1 FROM unnest(tsvector_to_array({vector})) AS lexeme WHERE strpos(lexeme, "
+    "coalesce((tsvector_to_array(to_tsvector(%s::regconfig, %s)))[1], %s)) > 0)"
+)
+
+
+def _match_sql(words: list[str], vector: str, config: str) -> tuple[str, list[str]]:
+    """SQL true when the vector has every word (a form, compound part or synonym, or for a
+    long word its stem inside a longer word), and its parameters."""
+    clauses, params = [], []
     for word in words:
-        forms = [f"{word}:*"]
-        if len(word) >= 2 * MIN_PART + 1:
-            forms += [f"({left}:* & {right}:*)" for left, right in compound_splits(word)]
-        forms += [
-            "(" + " & ".join(f"{part}:*" for part in query_words(phrase)) + ")"
-            for phrase in SYNONYMS.get(word, [])
-        ]
-        clauses.append("(" + " | ".join(forms) + ")")
-    return " & ".join(clauses)
+        # A stop word ("machen", "the") leaves an empty query: it does not narrow the search.
+        clause = (
+            f"(numnode(to_tsquery(%s::regconfig, %s)) = 0 "
+            f"OR ({vector}) @@ to_tsquery(%s::regconfig, %s))"
+        )
+        params += [config, _word_tsquery(word), config, config, config, _word_tsquery(word)]
+        if len(word) >= 6:
+            clause = f"({clause} OR {INFIX_MATCH.format(vector=vector)})"
+            params += [config, config, config, word, fold(word)]
+        clauses.append(clause)
+    return " AND ".join(clauses), params
 
 
 def _postgres_hits(words: list[str], locale: Locale, config: str) -> list[tuple[Page, float]]:
-    query = _tsquery(words)
+    any_word = " | ".join(_word_tsquery(word) for word in words)
     course_vector = (
         "setweight(to_tsvector(%s::regconfig, coalesce(wagtailcore_page.title, '')), 'A') || "
         "setweight(to_tsvector(%s::regconfig, coalesce(curriculum_coursepage.summary, '') || ' ' "
@@ -172,14 +196,14 @@ def _postgres_hits(words: list[str], locale: Locale, config: str) -> list[tuple[
     found: list[tuple[Page, float]] = []
     for model, vector in ((CoursePage, course_vector), (LessonPage, lesson_vector)):
         rank_sql = f"ts_rank({vector}, to_tsquery(%s::regconfig, %s))"
-        match_sql = f"({vector}) @@ to_tsquery(%s::regconfig, %s)"
+        match_sql, match_params = _match_sql(words, vector, config)
         rows = (
             model.objects.live()
             .filter(locale=locale)
             .annotate(
                 # The SQL is fixed text; config and query travel as parameters.
-                matches=RawSQL(match_sql, (config, config, config, query), BooleanField()),  # noqa: S611
-                rank=RawSQL(rank_sql, (config, config, config, query), FloatField()),  # noqa: S611
+                matches=RawSQL(match_sql, match_params, BooleanField()),  # noqa: S611
+                rank=RawSQL(rank_sql, (config, config, config, any_word), FloatField()),  # noqa: S611
             )
             .filter(matches=True)
             .order_by("-rank")[:100]

@@ -113,3 +113,42 @@ def test_a_german_word_finds_the_english_term_the_content_uses(client_as, learne
     lesson.save_revision().publish()
     html = client_as(learner).get("/search/", {"q": "Kundenreise"}).content.decode()
     assert "Ein Weg in Etappen" in html
+
+
+@pytest.fixture
+def compound_lesson(tree):
+    """Lesson 3 speaks only of "Kundenbeschwerden" (the word "Beschwerde" is inside a compound)."""
+    lesson = tree.lessons[2]
+    lesson.title = "Der zweite Eindruck"
+    lesson.body = [("text", "<p>Jede Kundenbeschwerde zeigt, was wir besser machen.</p>")]
+    lesson.save_revision().publish()
+    return lesson
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["Beschwerde", "beschwerden"])
+def test_a_word_finds_the_compound_it_ends(client_as, learner, compound_lesson, query):
+    html = client_as(learner).get("/search/", {"q": query}).content.decode()
+    assert "Der zweite Eindruck" in html
+    assert "<mark>Kundenbeschwerde</mark>" in html
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgres_full_text_search_finds_compound_parts(learner, compound_lesson, tree):
+    """PostgreSQL's German configuration: "Beschwerde" is found inside "Kundenbeschwerde", a
+    short word is not matched inside others ("Tag" must not find "Vertrag")."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL full-text search (set DATABASE_URL)")
+    found = [hit.page.pk for hit in search.search_curriculum(learner, "Beschwerde", "de").hits]
+    assert compound_lesson.pk in found
+    both = search.search_curriculum(learner, "Beschwerde machen", "de").hits
+    assert compound_lesson.pk in [hit.page.pk for hit in both]
+    assert not search.search_curriculum(learner, "Beschwerde Quantenphysik", "de").hits
+    tree.lessons[1].body = [("text", "<p>Der Vertrag gilt.</p>")]
+    tree.lessons[1].save_revision().publish()
+    assert tree.lessons[1].pk not in [
+        hit.page.pk for hit in search.search_curriculum(learner, "Tag", "de").hits
+    ]
