@@ -9,9 +9,10 @@ class CurriculumConfig(AppConfig):
 
         personal_data.register()
 
-        from quizzes.services import register_next_step_provider
+        from quizzes.services import register_attempt_window, register_next_step_provider
 
-        from .services import quiz_next_steps
+        from .services import final_exam_attempts_since, quiz_next_steps
 
         register_next_step_provider(quiz_next_steps)
+        register_attempt_window(final_exam_attempts_since)
         personal_data.register_lifecycle()

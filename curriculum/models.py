@@ -346,6 +346,8 @@ class CourseEnrolment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When the latest renewal began (kept after it completes): the final exam's attempts count
+    # from here, and only a pass after it renews the certificate.
     renewal_started_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -252,8 +252,8 @@ def check_course_completion(
     enrolment.completed_at = timezone.now()
     renewing = enrolment.renewal_of
     enrolment.renewal_of = None
-    enrolment.renewal_started_at = None
-    enrolment.save(update_fields=["completed_at", "renewal_of", "renewal_started_at", "updated_at"])
+    # renewal_started_at stays: the final exam's attempts keep counting from the renewal.
+    enrolment.save(update_fields=["completed_at", "renewal_of", "updated_at"])
     issue_certificate(user, course, renewing=renewing)
     return True
 
@@ -393,6 +393,19 @@ def renewal_mode(course: CoursePage) -> str:
     if course.renewal_mode == RenewalMode.FINAL_EXAM and course.final_exam_id:
         return RenewalMode.FINAL_EXAM
     return RenewalMode.FULL_COURSE
+
+
+def final_exam_attempts_since(user, quiz) -> datetime.datetime | None:
+    """When the user's latest renewal of a course whose final exam this quiz is began: the
+    exam's attempt limit counts from then, so a renewal gets the full allowance again (one
+    query; registered with quizzes as its attempt window)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return CourseEnrolment.objects.filter(
+        user=user,
+        renewal_started_at__isnull=False,
+        course__final_exam__translation_key=quiz.translation_key,
+    ).aggregate(since=Max("renewal_started_at"))["since"]
 
 
 @transaction.atomic

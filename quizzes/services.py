@@ -31,9 +31,34 @@ class QuizRuleError(Exception):
     """A rule of the quiz forbids this action; the message is shown to the learner."""
 
 
+AttemptWindow = Callable[[object, Quiz], "datetime | None"]
+_attempt_windows: list[AttemptWindow] = []
+
+
+def register_attempt_window(window: AttemptWindow) -> None:
+    """Let a higher app (curriculum) start a fresh attempt allowance: `window(user, quiz)` says
+    from which moment the user's attempts count (a renewal of the course whose exam it is)."""
+    if window not in _attempt_windows:
+        _attempt_windows.append(window)
+
+
+def attempts_count_since(user, quiz: Quiz) -> datetime | None:
+    """The moment from which the user's attempts count towards the quiz's limit (None: all of
+    them). Asked only for quizzes with a limit."""
+    if quiz.max_attempts is None:
+        return None
+    moments = [moment for window in _attempt_windows if (moment := window(user, quiz))]
+    return max(moments, default=None)
+
+
 def attempts_used(user, quiz: Quiz) -> int:
-    """Attempts the user has started on this quiz in any language (3 allowed means 3 in all)."""
-    return Attempt.objects.filter(user=user, quiz__translation_key=quiz.translation_key).count()
+    """Attempts the user has started on this quiz in any language (3 allowed means 3 in all),
+    since a renewal began when one did (a renewal gives the full allowance again)."""
+    attempts = Attempt.objects.filter(user=user, quiz__translation_key=quiz.translation_key)
+    since = attempts_count_since(user, quiz)
+    if since is not None:
+        attempts = attempts.filter(started_at__gte=since)
+    return attempts.count()
 
 
 def attempts_left(user, quiz: Quiz, used: int | None = None) -> int | None:
