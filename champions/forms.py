@@ -210,6 +210,20 @@ class ObservationForm(forms.Form):
                 del self.fields[name]
             self.fields["strength"].label = _("What went well, in your own words")
 
+    NOTE_FIELDS = ("observed_on", "situation", "strength", "try_next", "try_next_due")
+
+    @classmethod
+    def for_draft(cls, observation, behaviours) -> ObservationForm:
+        """The form showing what the draft holds so far (saved ratings and notes)."""
+        saved = dict(observation.ratings.values_list("behaviour_id", "value"))
+        initial = {
+            cls.field_name(b): "" if saved.get(b.pk) is None else str(saved[b.pk])
+            for b in behaviours
+        }
+        for name in cls.NOTE_FIELDS:
+            initial[name] = getattr(observation, name)
+        return cls(initial=initial, observation=observation, behaviours=behaviours)
+
     @staticmethod
     def field_name(behaviour) -> str:
         return f"behaviour_{behaviour.pk}"
@@ -228,10 +242,9 @@ class ObservationForm(forms.Form):
 
     def notes(self) -> dict:
         """The text and date fields that were sent and are valid."""
-        names = ("observed_on", "situation", "strength", "try_next", "try_next_due")
         return {
             name: self.cleaned_data[name] if self.cleaned_data[name] is not None else None
-            for name in names
+            for name in self.NOTE_FIELDS
             if name in self.fields and name in self.data and name in self.cleaned_data
         }
 

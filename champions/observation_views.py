@@ -70,6 +70,19 @@ def observation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _start_form(request: HttpRequest, people: list[User]) -> ObservationStartForm:
+    """The start form; a ?person= link from a colleague's row preselects them."""
+    initial = {}
+    if str(request.GET.get("person", "")).isdigit():
+        initial["person"] = request.GET["person"]
+    return ObservationStartForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        people=people,
+        checklists=ObservationChecklist.objects.filter(is_active=True).order_by("title_de"),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def observe_start(request: HttpRequest) -> HttpResponse:
@@ -77,23 +90,12 @@ def observe_start(request: HttpRequest) -> HttpResponse:
     people = service.observable_people(request.user)
     if not people:
         raise PermissionDenied
-    checklists = ObservationChecklist.objects.filter(is_active=True).order_by("title_de")
-    initial = {}
-    if str(request.GET.get("person", "")).isdigit():
-        initial["person"] = request.GET["person"]
-    form = ObservationStartForm(
-        request.POST if request.method == "POST" else None,
-        initial=initial,
-        people=people,
-        checklists=checklists,
-    )
+    form = _start_form(request, people)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             observation = service.start_observation(
-                request.user,
-                form.cleaned_data["person"],
-                form.cleaned_data["checklist"],
-                with_self=form.cleaned_data["with_self"],
+                request.user, data["person"], data["checklist"], with_self=data["with_self"]
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -107,6 +109,38 @@ def observe_start(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _check_still_observer(request: HttpRequest, observation: Observation) -> None:
+    """404 once the observer is no longer the colleague's coach or manager (a self-rating
+    stays theirs)."""
+    if not observation.is_self and not can_observe(request.user, observation.observed):
+        raise Http404
+
+
+def _shared_message(observation: Observation) -> str:
+    if observation.is_self:
+        return _("Thank you! Your self-rating is shared.")
+    return _("Shared with %(name)s.") % {"name": observation.observed.display_name}
+
+
+def _save_observation(
+    request: HttpRequest, observation: Observation, form: ObservationForm
+) -> HttpResponse | None:
+    """Save the posted draft (and share it when asked); None when the form shows errors."""
+    if not form.is_valid():
+        return None
+    try:
+        service.save_draft(observation, form.ratings(), form.notes())
+        if "share" in request.POST:
+            service.share(observation)
+            messages.success(request, _shared_message(observation))
+            return redirect("champions:observation", observation_id=observation.pk)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    messages.success(request, _("Draft saved."))
+    return redirect("champions:observation_edit", observation_id=observation.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def observation_edit(request: HttpRequest, observation_id: int) -> HttpResponse:
@@ -115,39 +149,16 @@ def observation_edit(request: HttpRequest, observation_id: int) -> HttpResponse:
     observation = _editable(request, observation_id)
     if observation.is_shared:
         return redirect("champions:observation", observation_id=observation.pk)
-    if observation.observer_id == request.user.pk and not observation.is_self:
-        if not can_observe(request.user, observation.observed):
-            raise Http404  # no longer their coach or manager
+    _check_still_observer(request, observation)
     behaviours = list(observation.checklist.behaviours.all())
     if request.method == "POST":
         form = ObservationForm(request.POST, observation=observation, behaviours=behaviours)
-        if form.is_valid():
-            try:
-                service.save_draft(observation, form.ratings(), form.notes())
-                if "share" in request.POST:
-                    service.share(observation)
-                    messages.success(
-                        request,
-                        _("Shared with %(name)s.") % {"name": observation.observed.display_name}
-                        if not observation.is_self
-                        else _("Thank you! Your self-rating is shared."),
-                    )
-                    return redirect("champions:observation", observation_id=observation.pk)
-                messages.success(request, _("Draft saved."))
-                return redirect("champions:observation_edit", observation_id=observation.pk)
-            except ValidationError as error:
-                form.add_error(None, error)
+        if (saved := _save_observation(request, observation, form)) is not None:
+            return saved
         status = 400
     else:
         service.begin_scheduled(observation)
-        saved = dict(observation.ratings.values_list("behaviour_id", "value"))
-        initial = {
-            ObservationForm.field_name(b): "" if saved.get(b.pk) is None else str(saved[b.pk])
-            for b in behaviours
-        }
-        for name in ("observed_on", "situation", "strength", "try_next", "try_next_due"):
-            initial[name] = getattr(observation, name)
-        form = ObservationForm(initial=initial, observation=observation, behaviours=behaviours)
+        form = ObservationForm.for_draft(observation, behaviours)
         status = 200
     return render(
         request,
@@ -312,24 +323,12 @@ def person_skills(request: HttpRequest, user_id: int) -> HttpResponse:
     else:
         raise Http404
     privacy.record_view(request.user, person, "champions.skills")
-    checklists = list(ObservationChecklist.objects.order_by("-is_active", "title_de"))
-    pictures = [
-        {
-            "heatmap": service.behaviour_heatmap(
-                checklist, [person.pk], aggregated=False, observer=observer
-            ),
-            "comparison": service.lessons_and_behaviour(
-                checklist, [person.pk], aggregated=False, observer=observer
-            ),
-        }
-        for checklist in checklists
-    ]
     return render(
         request,
         "champions/person_skills.html",
         {
             "person": person,
-            "pictures": [p for p in pictures if p["heatmap"].has_data],
+            "pictures": service.person_skills_pictures(person, observer),
             "own_observations_only": observer is not None,
         },
     )

@@ -638,3 +638,18 @@ def lessons_and_behaviour(
             )
         )
     return comparisons
+
+
+def person_skills_pictures(person: User, observer: User | None = None) -> list[dict]:
+    """One colleague's heatmap and lesson comparison per checklist that has ratings of them
+    (all shared observations, or with `observer` only the ones that person made)."""
+    pictures = []
+    for checklist in ObservationChecklist.objects.order_by("-is_active", "title_de"):
+        heatmap = behaviour_heatmap(checklist, [person.pk], aggregated=False, observer=observer)
+        if not heatmap.has_data:
+            continue
+        comparison = lessons_and_behaviour(
+            checklist, [person.pk], aggregated=False, observer=observer
+        )
+        pictures.append({"heatmap": heatmap, "comparison": comparison})
+    return pictures

@@ -192,6 +192,21 @@ def _group_for(request: HttpRequest, group_id: int) -> CoachingGroup:
     raise Http404
 
 
+def _add_member(request: HttpRequest, group: CoachingGroup) -> None:
+    """HR adds the posted person to the group; the message says whether it worked."""
+    user_id = parse_id(request.POST.get("user_id"))
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    if user is None:
+        messages.error(request, _("Choose a person."))
+        return
+    try:
+        services.add_member(group, user, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Member added."))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def group(request: HttpRequest, group_id: int) -> HttpResponse:
@@ -200,16 +215,7 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
     if request.method == "POST":
         if not is_hr(request.user):
             raise Http404
-        user_id = parse_id(request.POST.get("user_id"))
-        user = User.objects.filter(pk=user_id).first() if user_id else None
-        if user is None:
-            messages.error(request, _("Choose a person."))
-        else:
-            try:
-                services.add_member(group, user, request.user)
-                messages.success(request, _("Member added."))
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+        _add_member(request, group)
         return redirect("champions:group", group_id=group.pk)
     members = group.memberships.filter(ended_on__isnull=True).select_related("user")
     sessions = group.sessions.all()[:20]
@@ -246,6 +252,24 @@ def session_detail(request: HttpRequest, group_id: int, session_id: int) -> Http
     )
 
 
+def _log_session(group: CoachingGroup, form: SessionForm, formset, user: User) -> None:
+    """Save a valid session form and its agreed action items (the empty rows left out)."""
+    data = form.cleaned_data
+    services.log_session(
+        group,
+        held_on=data["held_on"],
+        topic=data["topic"],
+        notes=data["notes"],
+        attendee_ids=[int(pk) for pk in data["attendees"]],
+        action_items=[
+            services.AgreedActionItem(int(i["owner"]), i["description"], i["due_date"])
+            for i in formset.cleaned_data
+            if i.get("description")
+        ],
+        created_by=user,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def log_session(request: HttpRequest, group_id: int) -> HttpResponse:
@@ -259,19 +283,7 @@ def log_session(request: HttpRequest, group_id: int) -> HttpResponse:
         request.POST or None, form_kwargs={"members": members}, prefix="items"
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        services.log_session(
-            group,
-            held_on=form.cleaned_data["held_on"],
-            topic=form.cleaned_data["topic"],
-            notes=form.cleaned_data["notes"],
-            attendee_ids=[int(pk) for pk in form.cleaned_data["attendees"]],
-            action_items=[
-                services.AgreedActionItem(int(i["owner"]), i["description"], i["due_date"])
-                for i in formset.cleaned_data
-                if i.get("description")
-            ],
-            created_by=request.user,
-        )
+        _log_session(group, form, formset, request.user)
         messages.success(request, _("Session saved."))
         return redirect("champions:group", group_id=group.pk)
     status = 400 if request.method == "POST" else 200
@@ -284,30 +296,33 @@ def log_session(request: HttpRequest, group_id: int) -> HttpResponse:
     )
 
 
+def _group_card(champion: User, group: CoachingGroup, policy) -> dict:
+    """One group on the champion's dashboard: members as the policy allows, figures, charts.
+    The people shown by name are recorded as viewed."""
+    figures = services.group_figures(group)
+    members = services.member_overview(group, policy)
+    shown = [row["user"] for row in members if not row["hidden"]]
+    privacy.record_views(champion, shown, "champions.dashboard", privacy.CHAMPION)
+    return {
+        "group": group,
+        "members": members,
+        "figures": figures,
+        "trend_chart": bar_chart_svg(
+            figures["trend"], _("Quiz mastery per week"), unit=" %", **CARD_CHART
+        ),
+        "sessions_chart": bar_chart_svg(figures["sessions"], _("Sessions per month"), **CARD_CHART),
+    }
+
+
 @require_GET
 @champion_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """For each of my groups: members' training, overdue items, mastery, sessions; figures."""
-    groups = []
     policy = privacy.policy_for(privacy.CHAMPION)
-    for group in services.groups_coached_by(request.user).select_related("champion__user"):
-        figures = services.group_figures(group)
-        members = services.member_overview(group, policy)
-        shown = [row["user"] for row in members if not row["hidden"]]
-        privacy.record_views(request.user, shown, "champions.dashboard", privacy.CHAMPION)
-        groups.append(
-            {
-                "group": group,
-                "members": members,
-                "figures": figures,
-                "trend_chart": bar_chart_svg(
-                    figures["trend"], _("Quiz mastery per week"), unit=" %", **CARD_CHART
-                ),
-                "sessions_chart": bar_chart_svg(
-                    figures["sessions"], _("Sessions per month"), **CARD_CHART
-                ),
-            }
-        )
+    groups = [
+        _group_card(request.user, group, policy)
+        for group in services.groups_coached_by(request.user).select_related("champion__user")
+    ]
     from .observations import observations_to_do
 
     return render(
