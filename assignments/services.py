@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 
 from django.db import transaction
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -333,9 +333,10 @@ def apply_rules_to_employee(profile: EmployeeProfile) -> int:
 
 
 @transaction.atomic
+@transaction.atomic
 def create_rule_for_targets(rule: AssignmentRule, filters: dict, actor=None) -> list[Assignment]:
     """Mass assignment: save the rule, assign it to the people the filters (or search) find,
-    and e-mail each new assignee after the commit. Returns the new assignments."""
+    audit it, and e-mail each new assignee after the commit. Returns the new assignments."""
     rule.created_by = actor if getattr(actor, "is_authenticated", False) else None
     rule.save()
     profiles = None
@@ -344,7 +345,21 @@ def create_rule_for_targets(rule: AssignmentRule, filters: dict, actor=None) -> 
         rule.people.add(*profiles.values_list("user_id", flat=True))
     created = create_rule_assignments(rule, profiles)
     schedule_assignment_notices([a.pk for a in created if a.pk is not None] or _new_ids(rule))
+    audit.record(
+        actor, "assignments.rule_created", f"{rule}: {len(created)} assignments", rule_id=rule.pk
+    )
     return created
+
+
+def rules_with_counts() -> QuerySet[AssignmentRule]:
+    """HR's list of assignment rules, newest first, each with how many assignments it made."""
+    return (
+        AssignmentRule.objects.select_related(
+            "course", "learning_path", "department", "location", "team"
+        )
+        .annotate(assignment_count=Count("assignments"))
+        .order_by("-created_at")
+    )
 
 
 def _new_ids(rule: AssignmentRule) -> list[int]:

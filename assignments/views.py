@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import audit
 from accounts.permissions import hr_required
 
 from .forms import AssignmentRuleForm
-from .models import AssignmentRule
-from .services import count_targets, create_rule_for_targets
+from .services import count_targets, create_rule_for_targets, rules_with_counts
 
 
 @hr_required
@@ -30,12 +27,6 @@ def rules(request: HttpRequest) -> HttpResponse:
             rule = form.save(commit=False)
             created = create_rule_for_targets(rule, form.target_filters(), request.user)
             people = len({a.user_id for a in created})
-            audit.record(
-                request.user,
-                "assignments.rule_created",
-                f"{rule}: {len(created)} assignments",
-                rule_id=rule.pk,
-            )
             messages.success(
                 request,
                 ngettext(
@@ -46,13 +37,7 @@ def rules(request: HttpRequest) -> HttpResponse:
                 % {"count": people},
             )
             return redirect("assignments:rules")
-    listing = (
-        AssignmentRule.objects.select_related(
-            "course", "learning_path", "department", "location", "team"
-        )
-        .annotate(assignment_count=Count("assignments"))
-        .order_by("-created_at")
-    )
+    listing = rules_with_counts()
     page_obj = Paginator(listing, 20).get_page(request.GET.get("page"))
     return render(
         request,

@@ -18,6 +18,7 @@ from assignments.services import (
     apply_rule,
     assignments_with_status,
     create_rule,
+    create_rule_for_targets,
     status_of,
     with_status,
 )
@@ -300,6 +301,25 @@ def test_create_rule_applies_at_once_and_is_audited(tree, hr_user):
     assert set(Assignment.objects.values_list("user_id", flat=True)) == {p.pk for p in people}
     entry = AuditEntry.objects.get(action="assignments.rule_created")
     assert (entry.actor, entry.details) == (hr_user, {"rule_id": rule.pk})
+
+
+@pytest.mark.django_db
+def test_mass_assignment_by_filters_is_audited_by_the_service(tree, hr_user, service_department):
+    """The audit entry is written by the service, so every caller (not only HR's form) leaves one."""
+    for _ in range(3):
+        EmployeeProfileFactory(department=service_department)
+    EmployeeProfileFactory()  # elsewhere: not assigned, not counted
+    rule = AssignmentRule(
+        course=tree.course,
+        target_kind=TargetKind.FILTERS,
+        department=service_department,
+        due_date=datetime.date(2026, 12, 1),
+    )
+    created = create_rule_for_targets(rule, {"department": service_department}, hr_user)
+    assert len(created) == 3
+    entry = AuditEntry.objects.get(action="assignments.rule_created")
+    assert (entry.actor, entry.details) == (hr_user, {"rule_id": rule.pk})
+    assert entry.summary.endswith(": 3 assignments")
 
 
 @pytest.mark.django_db
