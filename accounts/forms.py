@@ -77,11 +77,9 @@ class CompanySignupForm(SignupForm):
         return email
 
 
-ROLE_FIELDS = tuple(
-    f"{role}_{name}"
-    for role in ("manager", "champion", "hr")
-    for name in ("quiz_results", "individual_progress", "individual_observations")
-)
+POLICY_ROLES = (("manager", _("Managers")), ("champion", _("Champions")), ("hr", _("HR")))
+POLICY_RIGHTS = ("quiz_results", "individual_progress", "individual_observations")
+ROLE_FIELDS = tuple(f"{role}_{name}" for role, _label in POLICY_ROLES for name in POLICY_RIGHTS)
 RETENTION_FIELDS = (
     "quiz_attempts_days",
     "reflections_days",
@@ -126,6 +124,17 @@ class PrivacySettingsForm(forms.ModelForm):
                     name, _("At most %(days)s days (ten years).") % {"days": MAX_RETENTION_DAYS}
                 )
         return cleaned
+
+    def role_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """One row per role (managers, champions, HR) with its three visibility choices."""
+        return [
+            (label, [self[f"{role}_{name}"] for name in POLICY_RIGHTS])
+            for role, label in POLICY_ROLES
+        ]
+
+    def retention_fields(self) -> list[forms.BoundField]:
+        """The retention periods, in the order the page lists them."""
+        return [self[name] for name in RETENTION_FIELDS]
 
     def changes(self) -> dict:
         """{field: (old, new)} of what this form changes."""

@@ -18,7 +18,7 @@ from core.redirects import safe_next, with_query
 
 from . import audit, lifecycle, mfa, privacy, services
 from .adapters import SESSION_KEY
-from .forms import RETENTION_FIELDS, AccountForm, InvitationForm, PrivacySettingsForm
+from .forms import AccountForm, InvitationForm, PrivacySettingsForm
 from .models import AuditEntry, User
 from .permissions import hr_required
 
@@ -149,27 +149,13 @@ def privacy_settings(request: HttpRequest) -> HttpResponse:
         privacy.save_settings(form.save(commit=False), request.user, form.changes())
         messages.success(request, _("The privacy settings were saved."))
         return redirect("accounts:privacy_settings")
-    roles = [
-        (
-            label,
-            [
-                form[f"{role}_{name}"]
-                for name in ("quiz_results", "individual_progress", "individual_observations")
-            ],
-        )
-        for role, label in (
-            (privacy.MANAGER, _("Managers")),
-            (privacy.CHAMPION, _("Champions")),
-            (privacy.HR, _("HR")),
-        )
-    ]
     return render(
         request,
         "accounts/privacy_settings.html",
         {
             "form": form,
-            "roles": roles,
-            "retention": [form[name] for name in RETENTION_FIELDS],
+            "roles": form.role_rows(),
+            "retention": form.retention_fields(),
             "stored": privacy.current_settings(),
         },
         status=400 if form.errors else 200,

@@ -500,6 +500,16 @@ def delete_user(identity: ScimIdentity) -> None:
     )
 
 
+def _users_matching(rows, lookup: str, value: str | None):
+    """The identities a SCIM users filter (`userName eq`, `externalId eq`, `id eq`, e-mail)
+    finds; a user name also matches the e-mail of identities that were given none."""
+    if lookup == "scim_id":
+        value = _uuid_or_none(value)
+    if lookup == "user_name_or_email":
+        return rows.filter(Q(user_name__iexact=value) | Q(user_name="", user__email__iexact=value))
+    return rows.filter(**{lookup: value}) if value is not None else rows.none()
+
+
 class UsersView(ScimView):
     def get(self, request):
         return self.search(request.query_params)
@@ -519,15 +529,7 @@ class UsersView(ScimView):
             },
         )
         if condition:
-            lookup, value = condition
-            if lookup == "scim_id":
-                value = _uuid_or_none(value)
-            if lookup == "user_name_or_email":
-                rows = rows.filter(
-                    Q(user_name__iexact=value) | Q(user_name="", user__email__iexact=value)
-                )
-            else:
-                rows = rows.filter(**{lookup: value}) if value is not None else rows.none()
+            rows = _users_matching(rows, *condition)
         start, count = _page(params)
         total = rows.count()
         page = list(rows[start - 1 : start - 1 + count]) if count else []

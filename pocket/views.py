@@ -21,17 +21,12 @@ from . import push, services
 THEME_COLOUR = "#0b5f8a"
 
 
-@require_GET
-def manifest(request: HttpRequest) -> JsonResponse:
-    """The web app manifest in the visitor's language (name, icons, colours, start page).
-
-    Served outside the language prefixes, so the language comes from the visitor's choice
-    (cookie) or browser, not from the path."""
-    language = translation.get_language_from_request(request)
-    english = language.startswith("en")
+def web_app_manifest(english: bool) -> dict:
+    """The manifest's content in English or German: name, description, start page, colours,
+    icons (one maskable for Android's round launchers)."""
     with translation.override("en" if english else "de"):
         description = _("Customer-experience training for the whole service team.")
-    data = {
+    return {
         "name": "CX Academy",
         "short_name": "CX Academy",
         "description": description,
@@ -52,6 +47,16 @@ def manifest(request: HttpRequest) -> JsonResponse:
             },
         ],
     }
+
+
+@require_GET
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest in the visitor's language (name, icons, colours, start page).
+
+    Served outside the language prefixes, so the language comes from the visitor's choice
+    (cookie) or browser, not from the path."""
+    language = translation.get_language_from_request(request)
+    data = web_app_manifest(english=language.startswith("en"))
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/manifest+json"
     return response
