@@ -129,6 +129,7 @@ class ReminderReason(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     ESCALATED = "escalated", _("Told the manager")
     MANAGER = "manager", _("Reminded by the manager")
+    HR = "hr", _("Reminded by HR")
     RENEWAL = "renewal", _("Re-assigned for renewal")
 
 

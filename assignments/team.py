@@ -6,12 +6,11 @@ parse, call and render."""
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -30,12 +29,12 @@ from curriculum.models import (
     LessonPage,
 )
 from curriculum.services import localized_pages, path_courses
-from outbox.services import enqueue_email
 from people.models import EmployeeProfile
 from people.services import team_user_ids
 from quizzes.models import Attempt
 
-from .models import Assignment, AssignmentRule, ReminderLog, ReminderReason, TargetKind
+from .models import Assignment, AssignmentRule, ReminderReason, TargetKind
+from .reminders import ReminderResult, plan_reminders, send_reminders
 from .services import Status, create_rule_assignments, schedule_assignment_notices, with_progress
 
 
@@ -339,14 +338,6 @@ def _team_members(manager, user_ids: list[int]) -> list[User]:
 # Reminders -------------------------------------------------------------------------------------
 
 
-@dataclass
-class ReminderResult:
-    """Who was reminded now, and who was skipped because they were reminded recently."""
-
-    reminded: list[User] = field(default_factory=list)
-    skipped: list[User] = field(default_factory=list)
-
-
 def overdue_assignments(user_ids: list[int], today: datetime.date) -> list[Assignment]:
     """Open assignments past their due date of these people (one query)."""
     return list(
@@ -367,60 +358,25 @@ def remind_overdue(
 ) -> ReminderResult:
     """Remind overdue team members (the chosen ones, or everyone overdue): one e-mail per person
     in their language about all their overdue courses, logged per assignment and audited. A
-    training the manager already reminded about within TEAM_REMINDER_INTERVAL_DAYS is not
-    reminded again; a person with only such trainings is skipped."""
+    training reminded about personally within TEAM_REMINDER_INTERVAL_DAYS (by the manager or
+    HR) is not reminded again; a person with only such trainings is skipped."""
     today = today or timezone.localdate()
     if user_ids is None:
         user_ids = team_user_ids(manager)
     else:
         _team_members(manager, user_ids)
-    interval = max(1, settings.TEAM_REMINDER_INTERVAL_DAYS)
     overdue = overdue_assignments(user_ids, today)
     if not overdue:
         raise TeamActionError(gettext("Nobody of the chosen people has overdue training."))
-    recent = set(
-        ReminderLog.objects.filter(
-            assignment__in=overdue,
-            reason=ReminderReason.MANAGER,
-            sent_on__gt=today - datetime.timedelta(days=interval),
-        ).values_list("assignment_id", flat=True)
+    return send_reminders(
+        manager,
+        plan_reminders(overdue, today),
+        reason=ReminderReason.MANAGER,
+        mail=lambda person, items: _team_reminder(manager, person, items, today),
+        topic="reminder-manager",
+        audit_action="team.reminded",
+        today=today,
     )
-    by_user: dict[int, list[Assignment]] = defaultdict(list)
-    for assignment in overdue:
-        by_user[assignment.user_id].append(assignment)
-    result = ReminderResult()
-    for items in by_user.values():
-        person = items[0].user
-        fresh = [a for a in items if a.pk not in recent]
-        if not fresh:
-            result.skipped.append(person)
-            continue
-        try:
-            with transaction.atomic():
-                logs = [
-                    ReminderLog.objects.create(
-                        assignment=a, reason=ReminderReason.MANAGER, sent_on=today
-                    )
-                    for a in fresh
-                ]
-                enqueue_email(
-                    _team_reminder(manager, person, fresh, today),
-                    topic="reminder-manager",
-                    key=f"team-reminder:{logs[0].pk}",
-                )
-        except IntegrityError:  # reminded by a parallel request a moment ago
-            result.skipped.append(person)
-            continue
-        result.reminded.append(person)
-    if result.reminded:
-        audit.record(
-            manager,
-            "team.reminded",
-            f"{len(result.reminded)} reminded: "
-            + ", ".join(p.email for p in result.reminded)[:400],
-            user_ids=[p.pk for p in result.reminded],
-        )
-    return result
 
 
 def _team_reminder(manager, person: User, items: list[Assignment], today: datetime.date):

@@ -78,8 +78,11 @@ def remind(request: HttpRequest) -> HttpResponse:
     return redirect(_overview_url(request))
 
 
-def _tell_reminded(request: HttpRequest, result: team.ReminderResult) -> None:
-    """Say how many people were reminded, and who was left out because of the rate limit."""
+def _tell_reminded(request: HttpRequest, result: team.ReminderResult, nobody: bool = False) -> None:
+    """Say how many people were reminded, and who was left out because of the rate limit (and,
+    when asked, that nobody needed a reminder)."""
+    if nobody and not result.reminded and not result.skipped:
+        messages.info(request, _("Nobody in this list is overdue or has not started."))
     if result.reminded:
         messages.success(
             request,

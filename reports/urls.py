@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import remind_views, views
 
 app_name = "reports"
 
@@ -18,5 +18,6 @@ urlpatterns = [
     path("mails/<int:pk>/retry/", views.retry_mail, name="retry_mail"),
     path("person/<int:user_id>/", views.person, name="person"),
     path("<str:dimension>/people/", views.people, name="people"),
+    path("<str:dimension>/remind/", remind_views.remind, name="remind"),
     path("<str:dimension>/export.<str:fmt>", views.export, name="export"),
 ]

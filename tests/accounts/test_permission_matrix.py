@@ -112,6 +112,7 @@ EXPECTED = {
     "assignments:target_count": (None, only({"hr"})),
     "reports:dashboard": (None, only({"hr"})),
     "reports:people": ("dimension", only({"hr"})),
+    "reports:remind": ("dimension", only({"hr"})),  # the confirmation (nobody listed: no value)
     "reports:person": ("learner_user", only({"hr"})),
     "reports:export": ("dimension_csv", only({"hr"})),
     "reports:mails": (None, only({"hr"})),
@@ -306,6 +307,7 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     "quizzes:save": {"learner": 302},  # the attempt's owner
     "quizzes:start": roles_get(302),
     "quizzes:submit": {"learner": 302},
+    "reports:remind": {"hr": 302},  # nobody listed: back to the list, nobody reminded
     "reports:retry_mail": {"hr": 302},
 }
 
