@@ -16,5 +16,6 @@ def roles(request: HttpRequest) -> dict:
             "is_champion": permissions.is_champion(user),
             "is_hr": permissions.is_hr(user),
             "is_editor": permissions.is_editor(user),
+            "leads_team": permissions.shows_team_menu(user),
         }
     }

@@ -12,16 +12,38 @@ from django.http import HttpRequest, HttpResponse
 
 from .roles import CHAMPION, EDITOR, HR, LEARNER
 
+# Stands for "has active direct reports" among the role names read in one query (no group has it).
+_LEADS_TEAM = "__cx:leads-team__"
+
 
 def role_names(user) -> frozenset[str]:
-    """The user's role names, cached on the user object for the request."""
+    """The user's role names, cached on the user object for the request (read together with
+    whether they lead a team, so the menu's "My team" entry costs no query of its own)."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_cx_role_names", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        from django.db.models import CharField, Value
+
+        marks = user.direct_reports.filter(is_active=True).order_by()
+        names = set(
+            user.groups.order_by()
+            .values_list("name", flat=True)
+            .union(marks.values_list(Value(_LEADS_TEAM, output_field=CharField()), flat=True))
+        )
+        user._cx_leads_team = _LEADS_TEAM in names
+        cached = frozenset(names - {_LEADS_TEAM})
         user._cx_role_names = cached
     return cached
+
+
+def shows_team_menu(user) -> bool:
+    """The menu entry "My team": for people with active direct reports (`manages_people`),
+    as read with the roles of this request."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    role_names(user)
+    return bool(getattr(user, "_cx_leads_team", False))
 
 
 def has_role(user, *roles: str) -> bool:
@@ -253,6 +275,7 @@ __all__ = [
     "hr_sees_individual_observations",
     "learner_required",
     "manages_people",
+    "shows_team_menu",
     "owns",
     "register_coach_lookup",
     "role_required",

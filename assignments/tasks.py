@@ -191,7 +191,7 @@ def send_weekly_digests(today_iso: str | None = None) -> int:
         manager = managers[manager_id]
         if not manager.is_active:
             continue
-        totals = team_overview(manager, today=today).totals
+        totals = team_overview(manager, today=today).totals  # None: too few people to show
         language = language_of(manager)
         with translation.override(language):
             for row in items:
@@ -212,8 +212,8 @@ def send_weekly_digests(today_iso: str | None = None) -> int:
                 "individual": individual,
                 # how many are overdue describes the team: not when it is too small
                 "overdue": overdue if individual or not privacy.is_small(team_size) else 0,
-                # the My team figures describe the team too: not when it is too small
-                "totals": totals if individual or not privacy.is_small(team_size) else None,
+                # the My team figures, as far as the privacy policy lets the manager see them
+                "totals": totals,
                 "action_url": site_url(reverse("team:overview")),
                 "action_label": label,
             },

@@ -6,17 +6,18 @@ parse, call and render."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import audit
+from accounts import audit, privacy
 from accounts.models import User
 from core.mail import compose, language_of, site_url
 from core.pages import default_language_page
@@ -75,6 +76,9 @@ class TrainingRow:
     best_score: float | None
     certificate: Certificate | None
     is_renewal: bool
+    # Quizzes of the course attempted and passed (0/0 when the privacy policy hides them).
+    quizzes_taken: int = 0
+    quizzes_passed: int = 0
 
     @property
     def status_label(self) -> str:
@@ -111,11 +115,23 @@ class MemberRow:
 
 @dataclass
 class TeamOverview:
-    """The My team page: totals over the whole team, and the (filtered, sorted) members."""
+    """The My team page: totals over the whole team, and the (filtered, sorted) members.
+
+    What it holds follows the managers' privacy policy (`accounts.privacy`): with individual
+    progress hidden the members carry no trainings, certificates or activity, the figures come
+    per course (`course_figures`, small groups suppressed), and `totals` is None when the team's
+    figures would describe fewer people than the minimum group size."""
 
     members: list[MemberRow]
-    totals: dict
+    totals: dict | None
     shown: list[MemberRow]
+    policy: privacy.RolePolicy = privacy.EVERYTHING
+    course_figures: list[dict] = field(default_factory=list)
+
+    @property
+    def individual(self) -> bool:
+        """Whether the manager sees each person's training (else group figures only)."""
+        return self.policy.individual_progress
 
 
 def team_status(
@@ -168,8 +184,19 @@ def _last_activity(user_ids: list[int]) -> dict[int, datetime.datetime]:
     return latest
 
 
-def _best_scores(user_ids: list[int], courses: list[CoursePage]) -> dict[tuple[int, int], float]:
-    """{(user id, course id): best quiz score in that course} – its final exam and the knowledge
+@dataclass
+class QuizResult:
+    """One person's quizzes in one course: best score, quizzes attempted and passed."""
+
+    best: float = 0.0
+    taken: int = 0
+    passed: int = 0
+
+
+def _quiz_results(
+    user_ids: list[int], courses: list[CoursePage]
+) -> dict[tuple[int, int], QuizResult]:
+    """{(user id, course id): their quizzes in that course} – its final exam and the knowledge
     checks of its lessons (2 queries)."""
     if not courses or not user_ids:
         return {}
@@ -180,20 +207,23 @@ def _best_scores(user_ids: list[int], courses: list[CoursePage]) -> dict[tuple[i
         condition |= Q(path__startswith=course.path, depth=course.depth + 1)
     for lesson_id, path in LessonPage.objects.filter(condition).values_list("pk", "path"):
         course_by_key[f"lesson:{lesson_id}"] = course_by_path[path[: -LessonPage.steplen]]
-    best: dict[tuple[int, int], float] = {}
+    results: dict[tuple[int, int], QuizResult] = {}
     rows = (
         Attempt.objects.filter(
             user_id__in=user_ids, submitted_at__isnull=False, context_key__in=list(course_by_key)
         )
         .values("user_id", "context_key")
-        .annotate(best=Max("score_percent"))
+        .annotate(best=Max("score_percent"), passes=Count("pk", filter=Q(passed=True)))
         .order_by()
     )
     for row in rows:
-        key = (row["user_id"], course_by_key[row["context_key"]])
-        score = float(row["best"] or 0)
-        best[key] = max(best.get(key, 0.0), score)
-    return best
+        result = results.setdefault(
+            (row["user_id"], course_by_key[row["context_key"]]), QuizResult()
+        )
+        result.best = max(result.best, float(row["best"] or 0))
+        result.taken += 1
+        result.passed += bool(row["passes"])
+    return results
 
 
 def team_overview(
@@ -227,15 +257,11 @@ def team_overview(
     cert_by_key = {(c.user_id, c.course_id): c for c in certificates}
     courses = list({a.course_id: a.course for a in assignments}.values())
     shown_courses = localized_pages(courses)
-    from accounts import privacy
-
-    # Score percentages only where the privacy settings let managers see individual scores.
-    best = (
-        _best_scores(user_ids, courses)
-        if privacy.policy_for(privacy.MANAGER).individual_scores
-        else {}
-    )
-    activity = _last_activity(user_ids)
+    policy = privacy.policy_for(privacy.MANAGER)
+    individual = policy.individual_progress
+    # Quiz results only as far as the privacy settings let managers see them.
+    quizzes = _quiz_results(user_ids, courses) if individual and policy.individual_pass_fail else {}
+    activity = _last_activity(user_ids) if individual else {}
 
     members = {
         p.user_id: MemberRow(
@@ -250,6 +276,7 @@ def team_overview(
         members[certificate.user_id].certificates.append(certificate)
     for row in assignments:
         certificate = cert_by_key.get((row.user_id, row.course_id))
+        quiz = quizzes.get((row.user_id, row.course_id), QuizResult())
         members[row.user_id].trainings.append(
             TrainingRow(
                 assignment=row,
@@ -263,26 +290,66 @@ def team_overview(
                 ),
                 due_date=row.due_date,
                 completed_at=row.completed_at,
-                best_score=best.get((row.user_id, row.course_id)),
+                best_score=quiz.best if quiz.taken and policy.individual_scores else None,
                 certificate=certificate,
                 is_renewal=row.renewal_of_id is not None and row.completed_at is None,
+                quizzes_taken=quiz.taken,
+                quizzes_passed=quiz.passed,
             )
         )
     everyone = list(members.values())
+    totals = team_totals(everyone)
+    if individual:
+        return TeamOverview(
+            members=everyone,
+            totals=totals,
+            shown=filter_members(everyone, status, search, sort),
+            policy=policy,
+        )
+    # Group figures only: nothing about any one person leaves this function.
+    figures = course_figures(everyone)
+    anonymous = [MemberRow(user=m.user, profile=m.profile, is_direct=m.is_direct) for m in everyone]
+    return TeamOverview(
+        members=anonymous,
+        totals=None if privacy.is_small(totals["people_assigned"]) else totals,
+        shown=filter_members(anonymous, "", search, "name"),
+        policy=policy,
+        course_figures=figures,
+    )
+
+
+def team_totals(members: list[MemberRow]) -> dict:
+    """The figures on top of My team: people, trainings per status, share completed."""
     totals = {
-        "people": len(everyone),
-        "assigned": sum(len(m.trainings) for m in everyone),
-        "people_overdue": sum(1 for m in everyone if m.overdue),
-        **{s.value: sum(m.count(s) for m in everyone) for s in TeamStatus},
+        "people": len(members),
+        "people_assigned": sum(1 for m in members if m.trainings),
+        "assigned": sum(len(m.trainings) for m in members),
+        "people_overdue": sum(1 for m in members if m.overdue),
+        **{s.value: sum(m.count(s) for m in members) for s in TeamStatus},
     }
     totals["percent"] = (
         round(100 * (totals["completed"] + totals["expiring"]) / totals["assigned"])
         if totals["assigned"]
         else 0
     )
-    return TeamOverview(
-        members=everyone, totals=totals, shown=filter_members(everyone, status, search, sort)
-    )
+    return totals
+
+
+def course_figures(members: list[MemberRow]) -> list[dict]:
+    """Per assigned course: how many people, and how many of them per status; a course whose
+    figures describe fewer people than the minimum group size is suppressed (with one more,
+    so it cannot be worked out from the others)."""
+    by_course: dict[int, dict] = {}
+    for member in members:
+        for t in member.trainings:
+            row = by_course.setdefault(
+                t.assignment.course_id,
+                {"title": t.course.title, "people": 0, **{s.value: 0 for s in TeamStatus}},
+            )
+            row["people"] += 1  # one assignment per person and course
+            row[t.status.value] += 1
+    rows = sorted(by_course.values(), key=lambda row: row["title"])
+    return privacy.suppress_small(rows)
 
 
 def filter_members(
@@ -365,6 +432,11 @@ def remind_overdue(
         user_ids = team_user_ids(manager)
     else:
         _team_members(manager, user_ids)
+        if not privacy.policy_for(privacy.MANAGER).individual_progress:
+            # Choosing whom to remind would tell the manager who is overdue.
+            raise TeamActionError(
+                gettext("Under the privacy settings you can only remind everyone overdue at once.")
+            )
     overdue = overdue_assignments(user_ids, today)
     if not overdue:
         raise TeamActionError(gettext("Nobody of the chosen people has overdue training."))
@@ -377,6 +449,37 @@ def remind_overdue(
         audit_action="team.reminded",
         today=today,
     )
+
+
+def reminder_messages(result: ReminderResult, individual: bool) -> list[tuple[str, str]]:
+    """What the manager is told after reminding: (level, text) pairs. With individual progress
+    hidden by the privacy settings, neither names nor numbers (they would say who was late)."""
+    told: list[tuple[str, str]] = []
+    if not individual:
+        if result.reminded:
+            told.append(("success", gettext("The overdue people in your team were reminded.")))
+        if result.skipped:
+            told.append(("warning", gettext("Some were reminded recently and not again yet.")))
+        return told
+    if result.reminded:
+        count = len(result.reminded)
+        told.append(
+            (
+                "success",
+                ngettext(
+                    "%(count)d person was reminded by e-mail.",
+                    "%(count)d people were reminded by e-mail.",
+                    count,
+                )
+                % {"count": count},
+            )
+        )
+    if result.skipped:
+        names = ", ".join(p.get_full_name() or p.email for p in result.skipped)
+        told.append(
+            ("warning", gettext("Reminded recently, not again yet: %(names)s.") % {"names": names})
+        )
+    return told
 
 
 def _team_reminder(manager, person: User, items: list[Assignment], today: datetime.date):
@@ -521,10 +624,39 @@ EXPORT_HEADER = [
     "Zertifikat gültig bis",
     "Letzte Aktivität",
 ]
+QUIZ_COLUMN = EXPORT_HEADER.index("Bestes Quiz-Ergebnis %")
+FIGURES_HEADER = [
+    "Kurs",
+    "Personen",
+    *[str(TEAM_STATUS_LABELS[s]) for s in TeamStatus],
+    "Hinweis",
+]
 
 
-def export_rows(overview: TeamOverview):
+def export_table(overview: TeamOverview) -> tuple[list[str], Iterator[list]]:
+    """The My team export as far as the privacy policy lets managers see: one row per person
+    and training (the quiz column as scores, passed quizzes, or left out), or else one row per
+    course with its figures (small groups suppressed)."""
+    if not overview.individual:
+        return FIGURES_HEADER, _figure_rows(overview)
+    header = list(EXPORT_HEADER)
+    if not overview.policy.individual_scores:
+        if overview.policy.individual_pass_fail:
+            header[QUIZ_COLUMN] = "Quizze bestanden"
+        else:
+            del header[QUIZ_COLUMN]
+    return header, _person_rows(overview)
+
+
+def _quiz_cell(t: TrainingRow, policy: privacy.RolePolicy):
+    if policy.individual_scores:
+        return round(t.best_score) if t.best_score is not None else None
+    return f"{t.quizzes_passed} von {t.quizzes_taken}" if t.quizzes_taken else None
+
+
+def _person_rows(overview: TeamOverview) -> Iterator[list]:
     """One row per team member and training (a member without training gets one row)."""
+    with_quiz = overview.policy.individual_pass_fail
     for member in overview.shown:
         base = [
             member.user.get_full_name() or member.user.email,
@@ -532,18 +664,27 @@ def export_rows(overview: TeamOverview):
             member.profile.team.name if member.profile.team else "",
         ]
         if not member.trainings:
-            yield [*base, "", "", None, None, None, None, member.last_activity]
+            quiz = [None] if with_quiz else []
+            yield [*base, "", "", None, None, *quiz, None, member.last_activity]
         for t in member.trainings:
+            quiz = [_quiz_cell(t, overview.policy)] if with_quiz else []
             yield [
                 *base,
                 t.course.title,
                 t.status_label,
                 t.due_date,
                 timezone.localdate(t.completed_at) if t.completed_at else None,
-                round(t.best_score) if t.best_score is not None else None,
+                *quiz,
                 t.certificate.expires_on if t.certificate else None,
                 member.last_activity,
             ]
+
+
+def _figure_rows(overview: TeamOverview) -> Iterator[list]:
+    """One row per course: people and how many per status, or a note that it is hidden."""
+    for row in overview.course_figures:
+        note = "ausgeblendet (zu wenige Personen)" if row[privacy.SUPPRESSED] else ""
+        yield [row["title"], row["people"], *[row[s.value] for s in TeamStatus], note]
 
 
 def certificate_history(user: User) -> list[Certificate]:

@@ -33,6 +33,11 @@ class TeamFilterForm(forms.Form):
         label=_("Sort by"),
     )
 
+    def names_only(self) -> None:
+        """Under a privacy policy without individual progress: only the name search is left
+        (a status filter or an urgency order would tell who is late)."""
+        del self.fields["status"], self.fields["sort"]
+
     def values(self) -> dict:
         """The valid filters (defaults for anything invalid: a bad link never fails)."""
         if not self.is_valid():

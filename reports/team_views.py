@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import privacy
 from accounts.permissions import leads_team_of, team_lead_required
 from assignments import team
 from core.exports import csv_response, xlsx_response
@@ -31,6 +32,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Everyone in the manager's team with their trainings, certificates and activity."""
     form = TeamFilterForm(request.GET or None)
     data = team.team_overview(request.user, **form.values())
+    if not data.individual:
+        form.names_only()
+    else:
+        privacy.record_views(request.user, [m.user for m in data.shown], "team", privacy.MANAGER)
     return render(
         request,
         "team/overview.html",
@@ -39,6 +44,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "overview": data,
             "assign_form": TeamAssignForm(team_ids=[m.user.pk for m in data.members]),
             "statuses": team.TEAM_STATUS_LABELS,
+            "min_group_size": privacy.min_group_size(),
             "query": request.GET.urlencode(),
         },
     )
@@ -52,10 +58,13 @@ def member(request: HttpRequest, user_id: int) -> HttpResponse:
     row = next((m for m in data.members if m.user.pk == user_id), None)
     if row is None:
         raise PermissionDenied
+    history = team.certificate_history(row.user) if data.individual else []
+    if data.individual:
+        privacy.record_view(request.user, row.user, "team.member")
     return render(
         request,
         "team/member.html",
-        {"member": row, "history": team.certificate_history(row.user)},
+        {"member": row, "history": history, "individual": data.individual},
     )
 
 
@@ -74,31 +83,24 @@ def remind(request: HttpRequest) -> HttpResponse:
     except team.TeamActionError as error:
         messages.error(request, str(error))
         return redirect(_overview_url(request))
-    _tell_reminded(request, result)
+    individual = privacy.policy_for(privacy.MANAGER).individual_progress
+    _tell_reminded(request, result, individual=individual)
     return redirect(_overview_url(request))
 
 
-def _tell_reminded(request: HttpRequest, result: team.ReminderResult, nobody: bool = False) -> None:
-    """Say how many people were reminded, and who was left out because of the rate limit (and,
-    when asked, that nobody needed a reminder)."""
+def _tell_reminded(
+    request: HttpRequest,
+    result: team.ReminderResult,
+    nobody: bool = False,
+    individual: bool = True,
+) -> None:
+    """Say who was reminded and who was left out because of the rate limit (no names or
+    numbers when the privacy settings hide individual progress), and, when asked, that nobody
+    needed a reminder."""
     if nobody and not result.reminded and not result.skipped:
         messages.info(request, _("Nobody in this list is overdue or has not started."))
-    if result.reminded:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d person was reminded by e-mail.",
-                "%(count)d people were reminded by e-mail.",
-                len(result.reminded),
-            )
-            % {"count": len(result.reminded)},
-        )
-    if result.skipped:
-        messages.warning(
-            request,
-            _("Reminded recently, not again yet: %(names)s.")
-            % {"names": ", ".join(p.get_full_name() or p.email for p in result.skipped)},
-        )
+    for level, text in team.reminder_messages(result, individual):
+        messages.add_message(request, getattr(messages, level.upper()), text)
 
 
 def _user(user_id: int):
@@ -148,7 +150,11 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     data = team.team_overview(request.user, **TeamFilterForm(request.GET or None).values())
-    rows = team.export_rows(data)
+    if data.individual:
+        privacy.record_views(
+            request.user, [m.user for m in data.shown], "team.export", privacy.MANAGER
+        )
+    header, rows = team.export_table(data)
     if fmt == "csv":
-        return csv_response("cx-mein-team", team.EXPORT_HEADER, rows)
-    return xlsx_response("cx-mein-team", team.EXPORT_HEADER, rows, sheet_title="Mein Team")
+        return csv_response("cx-mein-team", header, rows)
+    return xlsx_response("cx-mein-team", header, rows, sheet_title="Mein Team")

@@ -19,9 +19,18 @@ def test_manager_reminds_and_assigns_on_a_phone(demo_site, new_page):
     from assignments.models import Assignment
     from outbox.models import OutboxMessage
 
+    desktop = new_page()
+    log_in(desktop, demo_site, MANAGER)
+    entry = desktop.locator("#site-menu [data-testid=nav-my-team]")
+    assert entry.is_visible() and entry.inner_text() == "Mein Team"
+
     page = new_page(phone=True)
     log_in(page, demo_site, MANAGER)
-    page.goto(demo_site + "/team/")
+    # On the phone My team is in the folded menu.
+    page.locator(".nav-toggle").click()
+    page.locator("#site-menu [data-testid=nav-my-team]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/team/")
     assert page.locator("h1").inner_text() == "Mein Team"
     overdue_before = int(page.locator("[data-testid=total-overdue]").inner_text())
     assert overdue_before > 0

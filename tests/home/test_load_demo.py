@@ -63,6 +63,29 @@ def test_load_demo_creates_role_logins_and_names_them(client):
 
 
 @pytest.mark.django_db
+def test_first_run_shows_my_team_and_recertification(client):
+    """The demo team lead finds My team in the menu with late people and certificates about to
+    expire; HR's recertification report has expiring and expired certificates."""
+    import re
+
+    from assignments.demo import DEMO_MANAGER
+
+    call_command("load_demo", quiet=True)
+    client.force_login(User.objects.get(email=DEMO_MANAGER))
+    body = client.get("/team/").content.decode()
+    assert 'data-testid="nav-my-team"' in body
+    overdue = re.search(r'data-testid="total-overdue">(\d+)<', body)
+    expiring = re.search(r'data-testid="total-expiring">(\d+)<', body)
+    assert overdue and int(overdue.group(1)) > 0
+    assert expiring and int(expiring.group(1)) > 0
+    client.force_login(User.objects.get(email="hr@cx-academy.example"))
+    report = client.get("/reports/recertification/")
+    assert report.status_code == 200
+    counts = {item["key"]: item["count"] for item in report.context["bands"]}
+    assert counts["30"] > 0 and counts["90"] > counts["30"] and counts["expired"] > 0
+
+
+@pytest.mark.django_db
 def test_load_demo_twice_duplicates_nothing():
     call_command("load_demo", quiet=True)
     first = _row_counts()
