@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from core.exports import csv_text
 
-from . import audit
+from . import audit, privacy
 from .models import Invitation, User
 
 INVITATION_DAYS = 14
@@ -217,6 +217,14 @@ def personal_data_csv(user: User) -> str:
         for row in data[section.key]
     )
     return csv_text([_("Section"), _("Item"), _("Date"), _("Details")], rows)
+
+
+def personal_data_for_hr(actor: User, person: User, fmt: str) -> dict | str:
+    """HR's download of everything stored about a person on request (GDPR art. 15): the same
+    data as the person's own download, audited and recorded as a view of that person."""
+    audit.record(actor, "privacy.export", f"Data export of person #{person.pk}", person=person.pk)
+    privacy.record_view(actor, person, "accounts.export")
+    return personal_data(person) if fmt == "json" else personal_data_csv(person)
 
 
 def find_people(query: str, limit: int = 20) -> list[User]:

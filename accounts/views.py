@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.redirects import safe_next, with_query
 
-from . import audit, lifecycle, mfa, privacy, services
+from . import lifecycle, mfa, privacy, services
 from .adapters import SESSION_KEY
 from .forms import AccountForm, InvitationForm, PrivacySettingsForm
 from .models import AuditEntry, User
@@ -203,11 +203,7 @@ def person_data(request: HttpRequest, user_id: int, fmt: str) -> HttpResponse:
     if fmt not in ("json", "csv"):
         return HttpResponse(_("Unknown format."), status=404)
     person = get_object_or_404(User, pk=user_id)
-    audit.record(
-        request.user, "privacy.export", f"Data export of person #{person.pk}", person=person.pk
-    )
-    privacy.record_view(request.user, person, "accounts.export")
-    data = services.personal_data(person) if fmt == "json" else services.personal_data_csv(person)
+    data = services.personal_data_for_hr(request.user, person, fmt)
     return _download(data, fmt, f"daten-person-{person.pk}")
 
 

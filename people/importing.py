@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import audit
 from accounts.models import User
 
 from .models import Department, EmployeeProfile, Location, StaffRole, Team
@@ -701,8 +702,11 @@ def _forecast(preview: ImportPreview) -> dict:
     return forecast
 
 
-def create_missing_units(preview: ImportPreview) -> dict[str, int]:
-    """Create the departments, locations and teams the preview found unknown (one step)."""
+def create_missing_units(
+    preview: ImportPreview, actor=None, *, filename: str = "", import_id: int | None = None
+) -> dict[str, int]:
+    """Create the departments, locations and teams the preview found unknown (one step,
+    audited whoever asks: HR on the import page or the command line)."""
     with transaction.atomic():
         departments = {d.name.lower(): d for d in Department.objects.all()}
         created = {"departments": 0, "locations": 0, "teams": 0}
@@ -722,6 +726,14 @@ def create_missing_units(preview: ImportPreview) -> dict[str, int]:
                 department=department, name__iexact=team_name, defaults={"name": team_name}
             )
             created["teams"] += int(was_created)
+        audit.record(
+            actor,
+            "organisation.created",
+            f"From import {filename}: {created['departments']} departments, "
+            f"{created['locations']} locations, {created['teams']} teams",
+            **({"import_id": import_id} if import_id is not None else {}),
+            **created,
+        )
     return created
 
 

@@ -84,10 +84,35 @@ def team_user_ids(manager, include_indirect: bool | None = None) -> list[int]:
 UNIT_MODELS = {"departments": Department, "locations": Location, "teams": Team}
 
 
-def set_unit_active(unit, active: bool) -> None:
-    """Deactivate or reactivate a department, location or team; people and history stay."""
+def _kind_of(unit) -> str:
+    return next(kind for kind, model in UNIT_MODELS.items() if isinstance(unit, model))
+
+
+def save_unit(unit, actor) -> None:
+    """Save a new or changed department, location or team (audited)."""
+    created = unit._state.adding
+    unit.save()
+    audit.record(
+        actor,
+        "organisation.created" if created else "organisation.changed",
+        f"{unit._meta.verbose_name}: {unit}",
+        kind=_kind_of(unit),
+        unit_id=unit.pk,
+    )
+
+
+def set_unit_active(unit, active: bool, actor=None) -> None:
+    """Deactivate or reactivate a department, location or team; people and history stay
+    (audited)."""
     unit.is_active = active
     unit.save(update_fields=["is_active"])
+    audit.record(
+        actor,
+        "organisation.activated" if active else "organisation.deactivated",
+        str(unit),
+        kind=_kind_of(unit),
+        unit_id=unit.pk,
+    )
 
 
 def can_merge(source, target) -> str | None:
@@ -100,8 +125,9 @@ def can_merge(source, target) -> str | None:
 
 
 @transaction.atomic
-def merge_units(source, target) -> int:
-    """Move everything of `source` to `target` and delete `source`; returns people moved.
+def merge_units(source, target, actor=None) -> int:
+    """Move everything of `source` to `target` and delete `source` (audited); returns people
+    moved.
 
     Employees, sub-departments and teams (departments), and assignment rules that name the unit
     (through the ON DELETE of the rules, which the rules app moves in `units_merged`)."""
@@ -135,7 +161,9 @@ def merge_units(source, target) -> int:
             team=target, department=target.department, updated_at=timezone.now()
         )
     units_merged.send(sender=type(source), source=source, target=target)
+    name, kind = str(source), _kind_of(source)
     source.delete()
+    audit.record(actor, "organisation.merged", f"{name} → {target}", kind=kind, moved=moved)
     return moved
 
 

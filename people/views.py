@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import audit
 from accounts.permissions import hr_required
 from core.exports import csv_response, xlsx_response
 
@@ -114,14 +113,8 @@ def unit_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRes
     unit = _get(model.objects.all(), pk) if pk is not None else None
     form = UNIT_FORMS[kind](request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        audit.record(
-            request.user,
-            "organisation.changed" if unit else "organisation.created",
-            f"{model._meta.verbose_name}: {saved}",
-            kind=kind,
-            unit_id=saved.pk,
-        )
+        saved = form.save(commit=False)
+        services.save_unit(saved, request.user)
         messages.success(request, _("“%(name)s” saved.") % {"name": saved})
         return redirect("people:units", kind=kind)
     title, new_title = _titles(kind)
@@ -139,14 +132,7 @@ def unit_set_active(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Deactivate or reactivate a unit (people stay where they are; history is kept)."""
     unit = _get(_unit_model(kind).objects.all(), pk)
     active = request.POST.get("active") == "1"
-    services.set_unit_active(unit, active)
-    audit.record(
-        request.user,
-        "organisation.activated" if active else "organisation.deactivated",
-        str(unit),
-        kind=kind,
-        unit_id=unit.pk,
-    )
+    services.set_unit_active(unit, active, request.user)
     messages.success(
         request,
         (_("“%(name)s” is active again.") if active else _("“%(name)s” is deactivated."))
@@ -165,10 +151,7 @@ def unit_merge(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["target"]
         name = str(source)
-        moved = services.merge_units(source, target)
-        audit.record(
-            request.user, "organisation.merged", f"{name} → {target}", kind=kind, moved=moved
-        )
+        moved = services.merge_units(source, target, request.user)
         messages.success(
             request,
             _("“%(source)s” merged into “%(target)s”; %(count)d people moved.")
@@ -253,15 +236,7 @@ def import_create_units(request: HttpRequest, pk: int) -> HttpResponse:
     if job.status != ImportStatus.PREVIEW:
         return redirect("people:import_detail", pk=job.pk)
     preview = preview_import(bytes(job.content), job.filename, actor=request.user)
-    created = create_missing_units(preview)
-    audit.record(
-        request.user,
-        "organisation.created",
-        f"From import {job.filename}: {created['departments']} departments, "
-        f"{created['locations']} locations, {created['teams']} teams",
-        import_id=job.pk,
-        **created,
-    )
+    created = create_missing_units(preview, request.user, filename=job.filename, import_id=job.pk)
     messages.success(
         request,
         _("Created %(departments)d departments, %(locations)d locations and %(teams)d teams.")

@@ -488,6 +488,19 @@ def test_management_command_dry_run_and_apply(tmp_path, org):
 
 
 @pytest.mark.django_db
+def test_units_created_by_the_command_line_import_are_audited(tmp_path):
+    """The command creates unknown units through the same service as HR's button, so the
+    audit log shows them too (no person acted: the actor is empty)."""
+    path = tmp_path / "staff.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    call_command("import_employees", str(path), "--apply", "--create-units", stdout=io.StringIO())
+    entry = AuditEntry.objects.get(action="organisation.created")
+    assert entry.actor is None
+    assert entry.summary == "From import staff.csv: 1 departments, 1 locations, 0 teams"
+    assert entry.details == {"departments": 1, "locations": 1, "teams": 0}
+
+
+@pytest.mark.django_db
 def test_learners_cannot_reach_an_import(client_as, learner, hr_user, org, home_page):
     job = EmployeeImport.objects.create(filename="x.csv", content=GOOD.encode(), created_by=hr_user)
     client = client_as(learner)

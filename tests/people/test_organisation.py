@@ -101,3 +101,35 @@ def test_unknown_kind_and_huge_ids_are_not_found(client_as, hr_user, home_page):
     assert client.get("/people/organisation/planets/").status_code == 404
     assert client.get(f"/people/organisation/teams/{2**64}/").status_code == 404
     assert client.get(f"/people/import/{2**64}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_every_change_to_the_organisation_is_audited_by_the_service(hr_user):
+    """Creating, changing, deactivating and merging units leave audit entries whoever calls the
+    service (HR's screens, a command, an API), each naming the kind of unit."""
+    from django.utils import translation
+
+    from accounts.models import AuditEntry
+    from people import services
+
+    north = Location(name="Nord")
+    with translation.override("de"):  # the summary names the kind of unit in German
+        services.save_unit(north, hr_user)
+        north.name = "Nordost"
+        services.save_unit(north, hr_user)
+    services.set_unit_active(north, False, hr_user)
+    north_id = north.pk  # gone after the merge
+    south = LocationFactory(name="Süd")
+    EmployeeProfileFactory(location=north)
+    assert services.merge_units(north, south, hr_user) == 1
+    organisation = AuditEntry.objects.filter(action__startswith="organisation.").order_by("pk")
+    entries = list(organisation.values_list("action", "summary", "details"))
+    assert [(action, summary) for action, summary, _details in entries] == [
+        ("organisation.created", "Standort: Nord"),
+        ("organisation.changed", "Standort: Nordost"),
+        ("organisation.deactivated", "Nordost"),
+        ("organisation.merged", "Nordost → Süd"),
+    ]
+    assert entries[0][2] == {"kind": "locations", "unit_id": north_id}
+    assert entries[3][2] == {"kind": "locations", "moved": 1}
+    assert set(organisation.values_list("actor", flat=True)) == {hr_user.pk}

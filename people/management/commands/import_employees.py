@@ -36,7 +36,7 @@ class Command(BaseCommand):
         content = path.read_bytes()
         preview = preview_import(content, path.name)
         if preview.has_missing_units and options["create_units"] and apply:
-            created = create_missing_units(preview)
+            created = create_missing_units(preview, filename=path.name)
             self.stdout.write(f"Created {created}.")
             preview = preview_import(content, path.name)
         for error in preview.errors:
