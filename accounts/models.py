@@ -253,3 +253,38 @@ VIEWED_PAGES = {
     "team.list": _("My team"),
     "accounts.export": _("Data export by HR"),
 }
+
+
+class NotificationKind(models.TextChoices):
+    """The messages a person may choose to get on their phone (push) instead of by e-mail."""
+
+    ASSIGNMENT = "assignment", _("Training due soon or overdue")
+    NUDGE = "nudge", _("A reminder from your champion")
+    OBSERVATION = "observation", _("A new observation or comment for you")
+    MINUTE = "minute", _("The daily CX-Minute")
+
+
+class NotificationSettings(models.Model):
+    """How one person wants to be reached: which kinds of message come by push on their devices
+    (the rest by e-mail) and the quiet hours in which no push is delivered. Without a row every
+    kind comes by push once a device is turned on, with no quiet hours."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    push_kinds = models.JSONField(
+        _("by push"),
+        default=list,
+        blank=True,
+        help_text=_("The kinds of message that come by push on devices with reminders on."),
+    )
+    quiet_from = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    quiet_until = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {', '.join(self.push_kinds) or '-'}"

@@ -239,8 +239,15 @@ def can_view_course_feedback(user) -> bool:
     return is_hr(user) or is_editor(user)
 
 
+def can_view_retention(user) -> bool:
+    """Champions (their groups) and HR (the company) see how much knowledge is kept, in
+    aggregate only."""
+    return is_hr(user) or is_champion(user)
+
+
 learner_required = role_required(is_learner)
 team_lead_required = role_required(can_view_team)
+retention_required = role_required(can_view_retention)
 champion_required = role_required(is_champion)
 hr_required = role_required(is_hr)
 editor_required = role_required(is_editor)
@@ -254,6 +261,7 @@ __all__ = [
     "can_observe",
     "can_view_course_feedback",
     "can_view_insights",
+    "can_view_retention",
     "can_view_observation",
     "can_view_outcomes",
     "can_view_recertification_report",

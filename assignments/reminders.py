@@ -15,9 +15,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts import audit
-from accounts.models import User
+from accounts.models import NotificationKind, User
+from accounts.notifications import notify_by_mail_or_push
 from core.mail import compose, language_of, site_url
-from outbox.services import enqueue_email
 
 from .models import Assignment, ReminderLog, ReminderReason
 from .services import Status, with_status
@@ -101,7 +101,14 @@ def send_reminders(
                     ReminderLog.objects.create(assignment=a, reason=reason, sent_on=today)
                     for a in items
                 ]
-                enqueue_email(mail(person, items), topic=topic, key=f"{topic}:{logs[0].pk}")
+                notify_by_mail_or_push(  # by push when the person chose that
+                    person,
+                    NotificationKind.ASSIGNMENT,
+                    mail(person, items),
+                    topic=topic,
+                    key=f"{topic}:{logs[0].pk}",
+                    url=site_url("/"),
+                )
         except IntegrityError:
             result.skipped.append(person)
             continue

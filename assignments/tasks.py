@@ -21,7 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import privacy
-from accounts.models import User
+from accounts.models import NotificationKind, User
+from accounts.notifications import notify_by_mail_or_push
 from core.mail import compose, language_of, site_url
 from curriculum.models import Certificate
 from curriculum.services import start_renewal
@@ -106,11 +107,27 @@ def send_due_reminders(self, today_iso: str | None = None) -> int:
             try:
                 with transaction.atomic():
                     log = ReminderLog.objects.create(assignment=row, reason=reason, sent_on=today)
-                    enqueue_email(message, topic=f"reminder-{reason}", key=f"reminder:{log.pk}")
+                    _send_reminder(row, reason, message, key=f"reminder:{log.pk}")
             except IntegrityError:
                 continue  # already sent for this reason today
             sent += 1
     return sent
+
+
+def _send_reminder(assignment: Assignment, reason: str, message, key: str) -> None:
+    """The learner's reminder by push or e-mail (their choice); the manager's by e-mail."""
+    if reason == ReminderReason.ESCALATED:
+        enqueue_email(message, topic=f"reminder-{reason}", key=key)
+        return
+    course = _course_in(assignment, language_of(assignment.user))
+    notify_by_mail_or_push(
+        assignment.user,
+        NotificationKind.ASSIGNMENT,
+        message,
+        key=key,
+        topic=f"reminder-{reason}",
+        url=site_url(course.url),
+    )
 
 
 def _manager_of(user: User) -> User | None:

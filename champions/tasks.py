@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import NotificationKind, User
+from accounts.notifications import notify_by_mail_or_push
 from accounts.roles import HR
 from core.mail import compose, language_of, site_url
 from outbox.services import enqueue_email
@@ -97,7 +98,14 @@ def send_nudge_email(champion_user_id: int, member_id: int, key: str, note: str 
         to=member.email,
         language=language,
     )
-    enqueue_email(message, topic="nudge", key=key)
+    notify_by_mail_or_push(
+        member,
+        NotificationKind.NUDGE,
+        message,
+        key=key,
+        topic="nudge",
+        url=trainings[0]["url"] if trainings else site_url("/"),
+    )
 
 
 def send_observation_shared_email(observation) -> None:
@@ -122,7 +130,14 @@ def send_observation_shared_email(observation) -> None:
         to=colleague.email,
         language=language,
     )
-    enqueue_email(message, topic="observation-shared", key=f"observation-shared:{observation.pk}")
+    notify_by_mail_or_push(
+        colleague,
+        NotificationKind.OBSERVATION,
+        message,
+        key=f"observation-shared:{observation.pk}",
+        topic="observation-shared",
+        url=site_url(reverse("champions:observation", args=[observation.pk])),
+    )
 
 
 @shared_task

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -17,7 +18,10 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from accounts import privacy
+from accounts.models import NotificationKind
+from accounts.notifications import notify_by_mail_or_push
 from accounts.permissions import can_view_journey_map, is_hr
+from core.mail import compose, language_of, site_url
 from core.pages import default_language_page
 from people.models import Department
 from people.services import department_with_children
@@ -321,7 +325,40 @@ def add_comment(journey_map: JourneyMap, author, text: str) -> MapComment:
     """A comment on a map by someone who may see it (its owner, or their champion once shared)."""
     if not can_view_journey_map(author, journey_map):
         raise PermissionDenied
-    return MapComment.objects.create(journey_map=journey_map, author=author, text=text)
+    with transaction.atomic():
+        comment = MapComment.objects.create(journey_map=journey_map, author=author, text=text)
+        if author.pk != journey_map.user_id:
+            _tell_owner_of_comment(comment)
+    return comment
+
+
+def _tell_owner_of_comment(comment: MapComment) -> None:
+    """The map's owner hears of someone else's comment: by push or e-mail, their choice."""
+    owner = comment.journey_map.user
+    language = language_of(owner)
+    url = site_url(reverse("journeys:map", args=[comment.journey_map_id]))
+    with translation.override(language):
+        label = _("Read the comment")
+    message = compose(
+        "journeys/email/comment",
+        {
+            "owner_name": owner.first_name or owner.email,
+            "author_name": comment.author.display_name,
+            "text": comment.text,
+            "action_url": url,
+            "action_label": label,
+        },
+        to=owner.email,
+        language=language,
+    )
+    notify_by_mail_or_push(
+        owner,
+        NotificationKind.OBSERVATION,
+        message,
+        key=f"map-comment:{comment.pk}",
+        topic="map-comment",
+        url=url,
+    )
 
 
 def insight_departments(user) -> QuerySet[Department]:

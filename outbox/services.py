@@ -48,13 +48,18 @@ def enqueue(
     subject: str = "",
     payload: dict,
     delay: float = 0,
+    not_before: datetime.datetime | None = None,
 ) -> OutboxMessage:
     """Write a piece of after-commit work in the current transaction (once per idempotency key);
     with `delay` (seconds) it is not handed over before then (spacing out batches; in eager mode,
-    with no worker to wait for, there is no delay)."""
+    with no worker to wait for, there is no delay). `not_before` is a time the row must wait for
+    in every mode (a push held through the recipient's quiet hours); the sweep hands it over."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         delay = 0
-    not_before = timezone.now() + datetime.timedelta(seconds=delay) if delay else None
+    if not_before is not None:
+        delay = max(delay, (not_before - timezone.now()).total_seconds())
+    elif delay:
+        not_before = timezone.now() + datetime.timedelta(seconds=delay)
     message, created = OutboxMessage.objects.get_or_create(
         idempotency_key=key,
         defaults={
@@ -135,6 +140,19 @@ def enqueue_email(
     """Queue a composed e-mail (core.mail.compose) to go out once the current transaction commits.
 
     `sensitive` mails (log-in codes, password-reset links) have their text wiped once sent."""
+    return enqueue(
+        kind=OutboxMessage.KIND_MAIL,
+        topic=topic,
+        key=key,
+        recipient=", ".join(message.to)[:254],
+        subject=str(message.subject),
+        payload=email_payload(message, sensitive=sensitive),
+        delay=delay,
+    )
+
+
+def email_payload(message: EmailMessage, sensitive: bool = False) -> dict:
+    """A composed e-mail as an outbox row keeps it (what `send_mail_message` sends)."""
     html = next(
         (
             body
@@ -143,26 +161,18 @@ def enqueue_email(
         ),
         "",
     )
-    return enqueue(
-        kind=OutboxMessage.KIND_MAIL,
-        topic=topic,
-        key=key,
-        recipient=", ".join(message.to)[:254],
-        subject=str(message.subject),
-        payload={
-            "subject": str(message.subject),
-            "body": message.body,
-            "html_body": html,
-            "to": list(message.to),
-            "cc": list(message.cc),
-            "bcc": list(message.bcc),
-            "from_email": message.from_email or settings.DEFAULT_FROM_EMAIL,
-            "reply_to": list(message.reply_to),
-            "headers": {k: str(v) for k, v in (message.extra_headers or {}).items()},
-            "sensitive": sensitive,
-        },
-        delay=delay,
-    )
+    return {
+        "subject": str(message.subject),
+        "body": message.body,
+        "html_body": html,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "from_email": message.from_email or settings.DEFAULT_FROM_EMAIL,
+        "reply_to": list(message.reply_to),
+        "headers": {k: str(v) for k, v in (message.extra_headers or {}).items()},
+        "sensitive": sensitive,
+    }
 
 
 def dispatch(message_id: int, countdown: float | None = None) -> bool:

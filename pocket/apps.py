@@ -10,8 +10,10 @@ class PocketConfig(AppConfig):
     verbose_name = _("Pocket app")
 
     def ready(self) -> None:
+        from accounts.notifications import register_device_lookup
         from outbox.services import register_handler
 
         from . import push, signals  # noqa: F401
 
         register_handler(push.PUSH_KIND, push.deliver_push)
+        register_device_lookup(push.users_with_devices)

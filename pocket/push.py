@@ -1,8 +1,9 @@
 """Web Push for the phone app: the server's VAPID key, devices subscribing, the daily reminder.
 
-A reminder is written to the outbox (kind "push", one row per device and day), so a push service
-that is down is tried again like a mail server; a device whose subscription has expired (404/410)
-is forgotten."""
+Every push goes through `accounts.notifications.notify()` (the one service every sender calls),
+which writes it to the outbox (kind "push", one row per message and person); this module delivers
+the row to each of the person's devices, so a push service that is down is tried again like a
+mail server, and a device whose subscription has expired (404/410) is forgotten."""
 
 from __future__ import annotations
 
@@ -26,17 +27,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assignments.models import Assignment
-from assignments.services import with_progress
+from accounts import notifications
+from accounts.models import NotificationKind
+from core.mail import compose, language_of, site_url
 from outbox.models import OutboxMessage
-from outbox.services import enqueue
 
 from .models import PracticeDay, PushSubscription, ReviewCard
 from .services import DAILY_QUESTIONS
 
 logger = logging.getLogger("pocket.push")
 
-PUSH_KIND = "push"
+PUSH_KIND = notifications.PUSH_KIND
 DEV_KEY_FILE = Path(settings.BASE_DIR) / ".vapid-dev-key"
 _vapid: Vapid | None = None
 
@@ -133,97 +134,97 @@ def unsubscribe(user, endpoint: object) -> int:
     return PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()[0]
 
 
-def reminder_text(user, due_questions: int, overdue: int) -> dict | None:
-    """The day's reminder in the person's language, or None when there is nothing to say."""
-    if not due_questions and not overdue:
+def reminder_text(user, due_questions: int) -> dict | None:
+    """The day's CX-Minute reminder in the person's language, or None when nothing is waiting.
+
+    Overdue training is not repeated here every day: its reminders follow the assignments'
+    cadence (and come by push too, when the person chose that)."""
+    if not due_questions:
         return None
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        parts = []
-        if due_questions:
-            parts.append(
-                ngettext(
-                    "Your CX-Minute: %(count)s question is waiting.",
-                    "Your CX-Minute: %(count)s questions are waiting.",
-                    due_questions,
-                )
-                % {"count": due_questions}
-            )
-        if overdue:
-            parts.append(
-                ngettext(
-                    "%(count)s training is overdue.",
-                    "%(count)s trainings are overdue.",
-                    overdue,
-                )
-                % {"count": overdue}
-            )
+    with translation.override(language_of(user)):
         return {
             "title": "CX Academy",
-            "body": " ".join(parts),
-            "url": "/minute/" if due_questions else "/",
-            "tag": "cx-daily",
+            "body": ngettext(
+                "Your CX-Minute: %(count)s question is waiting.",
+                "Your CX-Minute: %(count)s questions are waiting.",
+                due_questions,
+            )
+            % {"count": due_questions},
+            "url": "/minute/",
         }
 
 
-def queue_daily_reminders(today: date | None = None) -> int:
-    """Write today's reminder for every device whose owner has CX-Minute questions due or an
-    overdue training into the outbox (once per device and day). Five queries, any number of
-    people; returns the number of messages queued."""
-    today = today or timezone.localdate()
-    subscriptions = list(
-        PushSubscription.objects.select_related("user").filter(user__is_active=True)
+def _reminder_mail(user, text: dict):
+    """The same reminder as an e-mail: sent when the push service says the device is gone."""
+    language = language_of(user)
+    with translation.override(language):
+        label = _("Open the CX-Minute")
+    return compose(
+        "pocket/email/minute_reminder",
+        {"text": text["body"], "action_url": site_url(text["url"]), "action_label": label},
+        to=user.email,
+        language=language,
     )
-    if not subscriptions:
+
+
+def users_with_devices(user_ids: list[int]) -> set[int]:
+    """Which of these people have a device with reminders on (the notifications' lookup)."""
+    return set(
+        PushSubscription.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True)
+    )
+
+
+def queue_daily_reminders(today: date | None = None) -> int:
+    """Queue today's CX-Minute reminder for every person with a device, questions due and the
+    CX-Minute chosen by push (once per person and day; held through quiet hours). Six queries,
+    any number of people; returns the number of reminders queued."""
+    today = today or timezone.localdate()
+    users = {
+        s.user_id: s.user
+        for s in PushSubscription.objects.select_related("user").filter(user__is_active=True)
+    }
+    if not users:
         return 0
-    user_ids = {s.user_id for s in subscriptions}
     due = dict(
-        ReviewCard.objects.filter(user_id__in=user_ids, due_on__lte=today)
+        ReviewCard.objects.filter(user_id__in=users, due_on__lte=today)
         .values_list("user_id")
         .annotate(count=Count("pk"))
         .values_list("user_id", "count")
     )
     answered = dict(
-        PracticeDay.objects.filter(user_id__in=user_ids, day=today).values_list(
-            "user_id", "answered"
-        )
+        PracticeDay.objects.filter(user_id__in=users, day=today).values_list("user_id", "answered")
     )
-    overdue = dict(
-        with_progress(Assignment.objects.filter(user_id__in=user_ids, due_date__lt=today))
-        .filter(completed_at__isnull=True)
-        .values_list("user_id")
-        .annotate(count=Count("pk"))
-        .values_list("user_id", "count")
-    )
+    preferences = notifications.preferences_for(users)
     queued = 0
     with transaction.atomic():
-        for subscription in subscriptions:
-            user_id = subscription.user_id
+        for user_id, user in users.items():
             questions = min(due.get(user_id, 0), max(0, DAILY_QUESTIONS - answered.get(user_id, 0)))
-            text = reminder_text(subscription.user, questions, overdue.get(user_id, 0))
-            if text is None:
+            text = reminder_text(user, questions)
+            if text is None or not preferences[user_id].by_push(NotificationKind.MINUTE):
                 continue
-            enqueue(
-                kind=PUSH_KIND,
-                topic="push-reminder",
-                key=f"push-reminder:{subscription.pk}:{today.isoformat()}",
-                recipient=subscription.user.email,
-                subject=text["body"],
-                payload={"subscription": subscription.pk, "message": text},
+            notifications.notify(
+                user,
+                NotificationKind.MINUTE,
+                key=f"minute-reminder:{user_id}:{today.isoformat()}",
+                topic="minute-reminder",
+                push=text,
+                email=_reminder_mail(user, text),
+                preferences=preferences[user_id],
             )
             queued += 1
     return queued
 
 
-def deliver_push(message: OutboxMessage) -> None:
-    """Outbox handler: encrypt and send one push message. An expired subscription (404/410) is
-    forgotten and the row counts as done; any other failure raises, and the outbox retries."""
-    subscription = PushSubscription.objects.filter(pk=message.payload["subscription"]).first()
-    if subscription is None:
-        return
+class SubscriptionGone(Exception):
+    """The push service no longer knows this device (404/410)."""
+
+
+def _send(subscription: PushSubscription, data: dict) -> None:
+    """Encrypt and post one message to one device; SubscriptionGone when it has expired."""
     try:
         webpush(
             subscription.subscription_info(),
-            data=json.dumps(message.payload["message"]),
+            data=json.dumps(data),
             vapid_private_key=vapid(),
             vapid_claims={"sub": settings.VAPID_SUBJECT},
             timeout=10,
@@ -234,6 +235,36 @@ def deliver_push(message: OutboxMessage) -> None:
         if status in (404, 410):
             logger.info("push: subscription %s expired (%s), forgotten", subscription.pk, status)
             subscription.delete()
-            return
+            raise SubscriptionGone from error
         raise
-    PushSubscription.objects.filter(pk=subscription.pk).update(last_sent_at=timezone.now())
+
+
+def deliver_push(message: OutboxMessage) -> None:
+    """Outbox handler: send one message to each of the person's devices. An expired device is
+    forgotten; a failing push service raises (the outbox retries, skipping the devices that
+    already have it); when no device took the message, its e-mail is sent instead."""
+    payload = message.payload
+    delivered = list(payload.get("delivered", []))
+    if "subscription" in payload:  # a row queued before pushes went per person
+        devices = PushSubscription.objects.filter(pk=payload["subscription"])
+    else:
+        devices = PushSubscription.objects.filter(user_id=payload["user"]).exclude(pk__in=delivered)
+    failure = None
+    for subscription in devices.order_by("pk"):
+        try:
+            _send(subscription, payload["message"])
+        except SubscriptionGone:
+            continue
+        except Exception as error:  # noqa: BLE001 (re-raised below, after the other devices)
+            failure = failure or error
+            continue
+        delivered.append(subscription.pk)
+        PushSubscription.objects.filter(pk=subscription.pk).update(last_sent_at=timezone.now())
+    if delivered != payload.get("delivered", []):
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            payload={**payload, "delivered": delivered}
+        )
+    if failure is not None:
+        raise failure
+    if not delivered:
+        notifications.send_fallback_mail(message)

@@ -493,3 +493,120 @@ def minute_summary(user, today: date | None = None) -> dict:
         "answered": answered,
         "streak": _streak(set(answered_by_day), today),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Knowledge kept by groups: champions see their coaching groups, HR the company and each
+# department – always aggregated, and never for fewer people than the privacy policy's minimum.
+# ---------------------------------------------------------------------------------------------
+
+
+def _course_rows(rows: list[dict], key: str) -> list[dict]:
+    """Aggregate rows (one per person and course, as `_kept_per_person` gives them) into one row
+    per `key` and course: people who practised, questions practised, answered right last time."""
+    totals: dict[tuple, dict] = {}
+    for row in rows:
+        group = (row[key], row["course_id"])
+        total = totals.setdefault(
+            group, {key: row[key], "course_id": row["course_id"], "people": 0, "reviewed": 0}
+        )
+        total["people"] += 1
+        total["reviewed"] += row["reviewed"]
+        total["kept"] = total.get("kept", 0) + row["kept"]
+    return list(totals.values())
+
+
+def _kept_per_person(user_ids: list[int] | None) -> list[dict]:
+    """Per person and course (one query): questions practised and answered right last time,
+    with the person's department; `user_ids` None is everyone active."""
+    cards = ReviewCard.objects.filter(reviews__gt=0, user__is_active=True)
+    if user_ids is not None:
+        cards = cards.filter(user_id__in=user_ids)
+    return list(
+        cards.values("user_id", "course_id", department_id=F("user__employee__department_id"))
+        .annotate(reviewed=Count("pk"), kept=Count("pk", filter=Q(last_correct=True)))
+        .order_by()
+    )
+
+
+def _with_percent_and_courses(rows: list[dict]) -> list[dict]:
+    """Rows with the course in the reader's language and the share kept (None when hidden)."""
+    courses = CoursePage.objects.filter(pk__in={r["course_id"] for r in rows if r["course_id"]})
+    shown = localized_pages(list(courses))
+    for row in rows:
+        row["course"] = shown.get(row["course_id"])
+        kept, reviewed = row.get("kept"), row.get("reviewed")
+        row["percent"] = round(100 * kept / reviewed) if reviewed and kept is not None else None
+    return sorted(
+        rows, key=lambda r: (r["course"] is None, r["course"].title if r["course"] else "")
+    )
+
+
+def group_retention(champion) -> list[dict]:
+    """For each active coaching group of this champion: {"group", "people", "courses"} with,
+    per course, the share of practised CX-Minute questions the members answered right the last
+    time – suppressed below the minimum group size. Five queries, any number of groups."""
+    from accounts import privacy
+    from champions.models import Membership
+    from champions.services import groups_coached_by
+
+    groups = list(groups_coached_by(champion).order_by("name"))
+    members: dict[int, list[int]] = {group.pk: [] for group in groups}
+    for group_id, user_id in Membership.objects.filter(
+        group__in=groups, ended_on__isnull=True
+    ).values_list("group_id", "user_id"):
+        members[group_id].append(user_id)
+    per_person = _kept_per_person([u for ids in members.values() for u in ids])
+    minimum = privacy.min_group_size()
+    result = []
+    for group in groups:
+        in_group = set(members[group.pk])
+        rows = _course_rows(
+            [{**row, "group": group.pk} for row in per_person if row["user_id"] in in_group],
+            "group",
+        )
+        rows = privacy.suppress_small(rows, minimum, hide=("reviewed", "kept"), complement=False)
+        result.append({"group": group, "people": len(in_group), "courses": rows})
+    courses = _with_percent_and_courses([row for item in result for row in item["courses"]])
+    by_group: dict[int, list[dict]] = {}
+    for row in courses:
+        by_group.setdefault(row["group"], []).append(row)
+    for item in result:
+        item["courses"] = by_group.get(item["group"].pk, [])
+    return result
+
+
+def company_retention() -> dict:
+    """HR's picture: per course company-wide, and per department and course – the share of
+    practised CX-Minute questions answered right the last time, rows of too few people
+    suppressed (within a course, a second row too when one alone would be worked out from the
+    total). Four queries, any number of people."""
+    from accounts import privacy
+    from people.models import Department
+
+    per_person = _kept_per_person(None)
+    minimum = privacy.min_group_size()
+    company = privacy.suppress_small(
+        _course_rows([{**row, "all": 0} for row in per_person], "all"),
+        minimum,
+        hide=("reviewed", "kept"),
+        complement=False,
+    )
+    by_department = _course_rows(per_person, "department_id")
+    departments = dict(
+        Department.objects.filter(
+            pk__in={r["department_id"] for r in by_department if r["department_id"]}
+        ).values_list("pk", "name")
+    )
+    suppressed = []
+    for course_id in {row["course_id"] for row in by_department}:
+        suppressed += privacy.suppress_small(
+            [row for row in by_department if row["course_id"] == course_id],
+            minimum,
+            hide=("reviewed", "kept", "people"),
+        )
+    for row in suppressed:
+        row["department"] = departments.get(row["department_id"])
+    rows = _with_percent_and_courses(suppressed)
+    rows.sort(key=lambda r: (r["department"] is None, r["department"] or ""))
+    return {"courses": _with_percent_and_courses(company), "departments": rows}

@@ -12,7 +12,9 @@ urlpatterns = [
     path("offline/", views.offline, name="offline"),
     path("offline/lessons.json", views.offline_lessons, name="offline_lessons"),
     path("minute/", views.minute, name="minute"),
+    path("minute/retention/", views.retention, name="retention"),
     path("minute/<int:card_id>/", views.minute_answer, name="minute_answer"),
     path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
     path("push/unsubscribe/", views.push_unsubscribe, name="push_unsubscribe"),
+    path("push/settings/", views.push_preferences, name="push_preferences"),
 ]

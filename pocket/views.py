@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import learner_required
+from accounts import notifications, privacy
+from accounts.permissions import is_champion, is_hr, learner_required, retention_required
 
 from . import push, services
+from .forms import PushPreferencesForm
 
 THEME_COLOUR = "#0b5f8a"
 
@@ -187,3 +190,40 @@ def push_unsubscribe(request: HttpRequest) -> JsonResponse:
     except push.PushError as error:
         return JsonResponse({"ok": False, "error": str(error)}, status=400)
     return JsonResponse({"ok": True, "message": _("Reminders are off for this device.")})
+
+
+@require_POST
+@learner_required
+def push_preferences(request: HttpRequest) -> HttpResponse:
+    """Save which messages come by push and the quiet hours (from the account page)."""
+    form = PushPreferencesForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(reverse("accounts:account") + "#push-settings")
+    notifications.save_preferences(
+        request.user,
+        form.cleaned_data["push_kinds"],
+        form.cleaned_data["quiet_from"],
+        form.cleaned_data["quiet_until"],
+    )
+    messages.success(request, _("Your reminder settings were saved."))
+    return redirect(reverse("accounts:account") + "#push-settings")
+
+
+@require_GET
+@retention_required
+def retention(request: HttpRequest) -> HttpResponse:
+    """Knowledge kept, in aggregate: a champion's groups per course; for HR the company per
+    course and per department."""
+    user = request.user
+    return render(
+        request,
+        "pocket/retention.html",
+        {
+            "groups": services.group_retention(user) if is_champion(user) else None,
+            "company": services.company_retention() if is_hr(user) else None,
+            "minimum": privacy.min_group_size(),
+        },
+    )

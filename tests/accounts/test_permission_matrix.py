@@ -146,6 +146,8 @@ EXPECTED = {
     "pocket:minute_answer": ("review_card", everyone(NOT_ALLOWED)),
     "pocket:push_subscribe": (None, everyone(NOT_ALLOWED)),
     "pocket:push_unsubscribe": (None, everyone(NOT_ALLOWED)),
+    "pocket:push_preferences": (None, everyone(NOT_ALLOWED)),
+    "pocket:retention": (None, only({"champion", "hr"})),  # aggregates only
     "outcomes:overview": (None, only({"hr"})),
     "outcomes:unit": ("outcome_unit", only({"hr"}, others=FORBIDDEN)),
     "outcomes:unit_export": ("outcome_unit_csv", only({"hr"})),
@@ -295,6 +297,7 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     "pocket:minute_answer": roles_get(400),  # card 1 is nobody's: "not in your CX-Minute"
     "pocket:push_subscribe": roles_get(400),  # each for their own device; {} is no subscription
     "pocket:push_unsubscribe": roles_get(400),
+    "pocket:push_preferences": roles_get(302),  # each their own choice (none ticked is valid)
     "people:import": {"hr": 200},
     "people:import_apply": {"hr": 302},
     "people:import_create_units": {"hr": 302},

@@ -302,3 +302,21 @@ def test_journey_forms_never_redirect_off_site(client_as, learner, exercise_less
     for target in ("/\\evil.example", "//evil.example", "https://evil.example/x"):
         response = add(client, exercise_lesson, block_id, next=target)
         assert response["Location"] == f"{exercise_lesson.url}#journey-{block_id}", target
+
+
+@pytest.mark.django_db
+def test_the_owner_hears_of_a_champions_comment_but_not_of_their_own(
+    learner, champion, exercise_lesson, block_id, coached_by, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    journey_map = JourneyMap.objects.create(user=learner, lesson=exercise_lesson, block_id=block_id)
+    coached_by(champion, learner)
+    services.set_shared(journey_map, True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_comment(journey_map, champion, "Starke Karte")
+        services.add_comment(journey_map, learner, "Danke")
+    [sent] = mail.outbox  # no device with push on: by e-mail (pushes: tests/pocket)
+    assert sent.to == [learner.email]
+    assert sent.subject == f"{champion.display_name} hat Ihre Customer Journey Map kommentiert"
+    assert "Starke Karte" in sent.body and f"/journeys/maps/{journey_map.pk}/" in sent.body

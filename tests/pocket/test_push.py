@@ -137,7 +137,7 @@ def test_a_reminder_reaches_the_push_service_encrypted_and_signed(
         "title": "CX Academy",
         "body": "Ihre CX-Minute: 3 Fragen warten.",
         "url": "/minute/",
-        "tag": "cx-daily",
+        "tag": "cx-minute",
     }
     authorization = received["headers"]["authorization"]
     assert Vapid02.verify(authorization)  # signed by the server's VAPID key …
@@ -155,7 +155,7 @@ def test_a_reminder_reaches_the_push_service_encrypted_and_signed(
     assert len(push_service.received) == 1
 
 
-def test_the_reminder_speaks_the_learners_language_and_names_overdue_training(
+def test_the_reminder_speaks_the_learners_language_and_leaves_overdue_training_to_its_cadence(
     client_as, learner, tree, push_service, django_capture_on_commit_callbacks
 ):
     learner.preferred_language = "en"
@@ -167,11 +167,13 @@ def test_the_reminder_speaks_the_learners_language_and_names_overdue_training(
         course=tree.course,
         due_date=timezone.localdate() - datetime.timedelta(days=2),
     )
+    assert push.queue_daily_reminders() == 0  # overdue alone: not every day (the cadence tells)
+    due_questions(learner, 1)
     with django_capture_on_commit_callbacks(execute=True):
         assert push.queue_daily_reminders() == 1
     message = browser.decrypt(push_service.received[0]["body"])
-    assert message["body"] == "1 training is overdue."
-    assert message["url"] == "/"
+    assert message["body"] == "Your CX-Minute: 1 question is waiting."
+    assert message["url"] == "/minute/"
 
 
 def test_nothing_to_say_sends_nothing(client_as, learner, home_page, push_service):
@@ -196,13 +198,17 @@ def test_an_expired_subscription_is_forgotten_and_a_failing_service_retried(
     assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [
         push_service.url("/push/down")
     ]
-    gone, down = (
-        OutboxMessage.objects.get(recipient=learner.email),
-        OutboxMessage.objects.get(recipient=other_learner.email),
-    )
+    gone = OutboxMessage.objects.get(recipient=learner.email, kind=push.PUSH_KIND)
+    down = OutboxMessage.objects.get(recipient=other_learner.email, kind=push.PUSH_KIND)
     assert gone.status == OutboxStatus.SENT
+    # the device is gone: that day's reminder comes by e-mail instead
+    fallback = OutboxMessage.objects.get(recipient=learner.email, kind=OutboxMessage.KIND_MAIL)
+    assert fallback.subject == "Ihre CX-Minute: 1 Frage wartet."
     assert down.status == OutboxStatus.PENDING and down.next_attempt_at is not None
     assert "503" in down.last_error
+    assert not OutboxMessage.objects.filter(
+        recipient=other_learner.email, kind=OutboxMessage.KIND_MAIL
+    ).exists()  # a push service that is down is retried, not replaced by a mail
 
 
 def test_subscriptions_are_checked(client_as, learner, home_page, push_service):
