@@ -10,6 +10,30 @@ from collections.abc import Iterable
 from wagtail.models import Locale, Page
 
 
+def preferred_translation_url(page: Page, request) -> str | None:
+    """Where a logged-in reader of `page` belongs when their preferred language is another one
+    and the page is translated into it (the URL with the request's query), else None.
+
+    Visitors keep the language of the URL; so does a page without that translation."""
+    from django.conf import settings
+
+    from .locales import locale_for
+
+    user = getattr(request, "user", None)
+    language = getattr(user, "preferred_language", "") if user and user.is_authenticated else ""
+    if request.method not in ("GET", "HEAD") or language not in dict(settings.LANGUAGES):
+        return None
+    locale = locale_for(language)
+    if locale is None or page.locale_id == locale.pk:
+        return None
+    translation = page.get_translations().live().filter(locale=locale).first()
+    if translation is None:
+        return None
+    url = translation.get_url(request)
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url
+
+
 def default_language_page(page: Page) -> Page:
     """The default-language version of a page (the page itself when it has none)."""
     default = Locale.get_default()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import models
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
@@ -49,27 +49,6 @@ class HomePage(Page):
         if not page.live:
             raise Http404
         return RouteResult(page)
-
-    def serve(self, request, *args, **kwargs):
-        """A logged-in employee lands on "My learning" in their preferred language (after log-in
-        the site sends everyone to "/", the German root)."""
-        user = request.user
-        if (
-            user.is_authenticated
-            and request.method == "GET"
-            and user.preferred_language != self.locale.language_code
-        ):
-            translation = (
-                self.get_translations()
-                .live()
-                .filter(locale__language_code=user.preferred_language)
-                .first()
-            )
-            if translation is not None:
-                query = request.META.get("QUERY_STRING", "")
-                url = translation.get_url(request)
-                return HttpResponseRedirect(f"{url}?{query}" if query else url)
-        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from .dashboard import dashboard_for

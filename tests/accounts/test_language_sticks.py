@@ -114,3 +114,86 @@ def test_the_quiz_of_an_english_user_is_english_with_european_dates(
     history = client.get(f"/quizzes/{quiz.pk}/history/").content.decode()
     assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}", history)  # 29 Nov 2026, 17:10
     assert not re.search(r"\d{1,2}/\d{1,2}/\d{4}", history)
+
+
+@pytest.fixture
+def translated_tree(tree):
+    """The course tree with English translations of the path, the course and its first lesson
+    (the other lessons are German only)."""
+    from wagtail.models import Locale
+
+    english = Locale.objects.get(language_code="en")
+    path = tree.path.copy_for_translation(english, copy_parents=True)
+    path.save_revision().publish()
+    course = tree.course.copy_for_translation(english)
+    course.title = "CX basics"
+    course.save_revision().publish()
+    lesson = tree.lessons[0].copy_for_translation(english)
+    lesson.title = "Lesson one"
+    lesson.save_revision().publish()
+    tree.english = {"path": path, "course": course, "lesson": lesson}
+    return tree
+
+
+def german_and_english(tree, kind: str):
+    german = {"path": tree.path, "course": tree.course, "lesson": tree.lessons[0]}[kind]
+    german.refresh_from_db()
+    english = tree.english[kind]
+    english.refresh_from_db()
+    return german.url, english.url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["path", "course", "lesson"])
+def test_a_german_page_link_opens_the_english_page_for_an_english_reader(
+    client, english_learner, translated_tree, kind
+):
+    german, english = german_and_english(translated_tree, kind)
+    assert english.startswith("/en/") and not german.startswith("/en/")
+    client.force_login(english_learner)
+    response = client.get(german, {"from": "mail"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{english}?from=mail"
+    page = client.get(english)
+    assert page.status_code == 200 and '<html lang="en"' in page.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["course", "lesson"])
+def test_an_english_page_link_opens_the_german_page_for_a_german_reader(
+    client_as, learner, translated_tree, kind
+):
+    german, english = german_and_english(translated_tree, kind)
+    response = client_as(learner).get(english)
+    assert response.status_code == 302 and response["Location"] == german
+
+
+@pytest.mark.django_db
+def test_a_page_without_translation_stays_in_its_language(client, english_learner, tree):
+    client.force_login(english_learner)
+    response = client.get(tree.lessons[1].url)
+    assert response.status_code == 200
+    assert "Lektion 2" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_visitors_keep_the_language_of_the_url(client, translated_tree):
+    german, english = german_and_english(translated_tree, "course")
+    response = client.get(german)  # courses need a log-in: to it, not to the English page
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.get("/en/").status_code == 200
+    assert '<html lang="de"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_switching_language_on_a_page_sticks_to_that_page(client, english_learner, translated_tree):
+    german, english = german_and_english(translated_tree, "lesson")
+    client.force_login(english_learner)
+    assert client.get(english).status_code == 200
+    response = client.post(f"/language/?next={german}", {"language": "de"})
+    assert response["Location"] == german
+    page = client.get(german)
+    assert page.status_code == 200 and '<html lang="de"' in page.content.decode()
+    english_learner.refresh_from_db()
+    assert english_learner.preferred_language == "de"
+    assert client.get(english)["Location"] == german  # now German wins everywhere

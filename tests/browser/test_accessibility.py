@@ -34,7 +34,8 @@ PAGES = {
         ("search", "/search/?q=Beschwerde", "#search-q"),
         ("champions", "/champions/", "main h1"),
         ("account", "/account/", "main button[type=submit]"),
-        ("lesson-en", "/en/curriculum/service-team/cx-grundlagen/", "main h1"),
+        # a German reader following a link to the English course lands on the German one
+        ("course-from-english-link", "/en/curriculum/service-team/cx-grundlagen/", "main h1"),
     ],
     "champion": [
         ("home", "/", "main h1"),

@@ -6,6 +6,13 @@ from __future__ import annotations
 from .conftest import log_in, screenshot
 
 MAIN_PAGES = ["/account/", "/champions/", "/champions/observations/", "/search/?q=feedback"]
+# Links to German pages (as a German colleague or an old e-mail sends them): an English reader
+# lands on their English translation.
+GERMAN_PAGE_LINKS = [
+    "/curriculum/service-team/",
+    "/curriculum/service-team/cx-grundlagen/",
+    "/curriculum/service-team/cx-grundlagen/was-ist-cx/",
+]
 QUIZ_LESSON = "/curriculum/service-team/kunden-zuhoeren/voice-of-customer/"
 RIGHT_ORDER = ["Zuhören", "Auswerten", "Verbessern", "Zurückmelden"]
 
@@ -25,6 +32,10 @@ def test_the_language_preference_holds_after_switching_and_after_log_in(demo_sit
         page.goto(demo_site + url)
         assert _lang(page) == "en", url
         assert page.get_by_role("link", name="My account").count() == 1, url
+    for url in GERMAN_PAGE_LINKS:
+        page.goto(demo_site + url)
+        assert page.url == f"{demo_site}/en{url}" and _lang(page) == "en", url
+    screenshot(page, "learner-week-lesson-en")
     page.goto(demo_site + "/")
     assert page.url.endswith("/en/") and _lang(page) == "en"
     screenshot(page, "learner-week-dashboard-en")

@@ -74,6 +74,8 @@ def test_english_translation_renders_and_shares_progress(client_as, learner, tre
     lesson_en = tree.lessons[0].copy_for_translation(english)
     lesson_en.title = "Lesson one"
     lesson_en.save_revision().publish()
+    learner.preferred_language = "en"  # a German reader is sent to the German page
+    learner.save(update_fields=["preferred_language"])
     client = client_as(learner)
     response = client.get(lesson_en.url)
     assert response.status_code == 200
@@ -81,6 +83,8 @@ def test_english_translation_renders_and_shares_progress(client_as, learner, tre
     client.post(f"/learning/lessons/{lesson_en.pk}/done/")
     # progress is stored against the German original and shows in both languages
     assert services.course_progress(learner, tree.course).done == 1
+    learner.preferred_language = "de"
+    learner.save(update_fields=["preferred_language"])
     german_html = client.get(tree.lessons[0].url).content.decode()
     assert f"next={lesson_en.url}" in german_html  # the switcher offers the page's translation
 

@@ -43,7 +43,7 @@ def test_my_learning_queries_are_pinned_and_constant(
     # + the home page (2), view restrictions (2); dashboard: curriculum index, assignments, action
     # items, enrolments, lessons, completions, certificates, the "continue" lesson; the CX-Minute's
     # practice days and questions due; whether the person leads a team (the "My team" link).
-    response = counted(client, "/", django_assert_num_queries, 20)
+    response = counted(client, "/", django_assert_num_queries, 19)
     assert "Kurs 5" in response.content.decode()
 
 
