@@ -366,6 +366,22 @@ def certificate_figures(filters: CertificateFilters, today: datetime.date | None
     )
 
 
+def certificate_bands(filters: CertificateFilters, today: datetime.date | None = None) -> list:
+    """The recertification report's figures as HR may see them: each band with its count;
+    when the privacy settings hide individual progress from HR, a count describing fewer
+    people than the minimum group size is None (suppressed)."""
+    figures = certificate_figures(filters, today)
+    individual = privacy.policy_for(privacy.HR).individual_progress
+    return [
+        {
+            "key": key,
+            "label": label,
+            "count": figures[key] if individual or not privacy.is_small(figures[key]) else None,
+        }
+        for key, label in CERTIFICATE_BANDS.items()
+    ]
+
+
 def certificates_in_band(
     filters: CertificateFilters, band: str, today: datetime.date | None = None
 ):

@@ -197,10 +197,9 @@ def recertification(request: HttpRequest) -> HttpResponse:
     form = CertificateFilterForm(request.GET or None)
     filters = form.filters()
     band = _band(request)
-    figures = services.certificate_figures(filters)
-    page_obj = Paginator(services.certificates_in_band(filters, band), 50).get_page(
-        request.GET.get("page")
-    )
+    individual = privacy.policy_for(privacy.HR).individual_progress
+    people = services.certificates_in_band(filters, band) if individual else []
+    page_obj = Paginator(people, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("band", None)
     query.pop("page", None)
@@ -209,10 +208,9 @@ def recertification(request: HttpRequest) -> HttpResponse:
         "reports/recertification.html",
         {
             "form": form,
-            "bands": [
-                {"key": key, "label": label, "count": figures[key]}
-                for key, label in services.CERTIFICATE_BANDS.items()
-            ],
+            "bands": services.certificate_bands(filters),
+            "individual": individual,
+            "minimum": privacy.min_group_size(),
             "band": band,
             "band_label": services.CERTIFICATE_BANDS[band],
             "page_obj": page_obj,
@@ -224,7 +222,10 @@ def recertification(request: HttpRequest) -> HttpResponse:
 @require_GET
 @hr_required
 def recertification_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """One band of the recertification report as CSV or XLSX."""
+    """One band of the recertification report as CSV or XLSX (names: only when the privacy
+    settings let HR see individual progress)."""
+    if (refused := _individual_rows_allowed(request)) is not None:
+        return refused
     fmt = exports.check_format(fmt)
     filters = CertificateFilterForm(request.GET or None).filters()
     return exports.recertification_export(filters, _band(request)).response(fmt)

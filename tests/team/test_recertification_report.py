@@ -102,3 +102,24 @@ def test_weekly_digest_shows_team_figures_and_links_to_my_team(org):
     body = mail.payload["body"]
     assert "Ihr Team: 2 Personen, 2 Schulungen zugewiesen, 0 % abgeschlossen; 1 überfällig" in body
     assert "/team/" in body
+
+
+def test_strict_policy_report_shows_no_names_and_hides_small_figures(
+    client_as, known, frozen_today, privacy_settings
+):
+    """Under a policy that hides individual progress from HR, the recertification report shows
+    no one's certificate, only figures of at least the minimum group size; no export."""
+    privacy_settings(hr_individual_progress=False, min_group_size=3)
+    client = client_as(UserFactory(roles=[roles.LEARNER, roles.HR]))
+    body = client.get("/reports/recertification/?band=90").content.decode()
+    assert 'data-testid="individual-hidden"' in body
+    for name in ("P0 Muster", "P1 Muster", "P2 Muster", "Sued Muster", "Tom Muster"):
+        assert name not in body, name
+    assert 'data-stat="90">3<' in body  # three people: shown
+    assert 'data-stat="30"' not in body and "data-suppressed" in body  # one person: hidden
+    assert "band=30" not in body  # no links to the people behind a figure
+    for fmt in ("csv", "xlsx"):
+        assert client.get(f"/reports/recertification/export.{fmt}?band=90").status_code == 403
+    privacy_settings(hr_individual_progress=True)
+    body = client.get("/reports/recertification/?band=90").content.decode()
+    assert "P0 Muster" in body and 'data-stat="30"><a' in body
