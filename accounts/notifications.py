@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -145,8 +146,10 @@ def notify_by_mail_or_push(
     user, kind: str, message: EmailMessage, *, key: str, topic: str, url: str
 ) -> str:
     """`notify()` for a message composed as an e-mail: the push says the mail's subject and
-    opens `url`."""
-    push = {"title": settings.ACADEMY_NAME, "body": str(message.subject), "url": url}
+    opens `url` (as a path: the phone opens it on the site it installed)."""
+    parts = urlsplit(url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    push = {"title": settings.ACADEMY_NAME, "body": str(message.subject), "url": path}
     return notify(user, kind, key=key, topic=topic, push=push, email=message)
 
 

@@ -1,6 +1,7 @@
 """The pocket app on a phone: installable (manifest + service worker controlling the page), a
-lesson kept for offline reading stays readable with the network off, and a lesson marked done
-offline arrives once when the connection is back.
+lesson kept for offline reading stays readable with the network off, a lesson marked done
+offline arrives once when the connection is back, and a champion's nudge reaches the local test
+push service and shows on the phone.
 
 Every wait here is bounded. A previous version awaited `navigator.serviceWorker.ready`, a promise
 that never settles when no worker gets registered, and hung a CI run. Now each check is a
@@ -10,6 +11,7 @@ eval and with it Playwright's string predicates in `wait_for_function`, does not
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -145,3 +147,68 @@ def test_lesson_and_home_page_weight_on_slow_4g(live_server, home_page, new_page
     )
     assert lesson_bytes < 200 * 1024 and home_bytes < 200 * 1024  # measured: 162 KB each
     assert home_seconds < 2.0
+
+
+SHOWN_NOTIFICATION = """() => Promise.race([
+  navigator.serviceWorker.getRegistration("/")
+    .then(r => r ? r.getNotifications() : [])
+    .then(shown => shown.length ? {title: shown[0].title, body: shown[0].body, url: shown[0].data.url} : false),
+  new Promise(resolve => setTimeout(() => resolve(false), 1000)),
+])"""
+
+
+@pytest.mark.timeout(120)
+def test_a_champions_nudge_reaches_the_push_endpoint_and_shows_on_the_phone(
+    live_server, home_page, new_page
+):
+    """The whole way of a push: the nudge is queued (outbox), encrypted and posted to the local
+    test push service, decrypted there as the phone's browser would, handed to the page's real
+    service worker (DevTools' push delivery, as the push service would), and shown."""
+    from champions.factories import ChampionProfileFactory, MembershipFactory
+    from champions.services import send_nudge
+    from pocket import push
+    from tests.pocket.test_push import Browser, PushService
+
+    service = PushService()
+    service.thread.start()
+    try:
+        learner = UserFactory(roles=[roles.LEARNER], email="mia@cx-academy.example")
+        profile = ChampionProfileFactory(user__first_name="Carla", user__last_name="Kern")
+        MembershipFactory(group__champion=profile, user=learner)
+        phone = Browser(service.url("/push/mia"))
+        push.subscribe(learner, phone.subscription)
+        base = live_server.url
+        page = new_page(phone=True)
+        page.context.grant_permissions(["notifications"], origin=base)
+        page.goto(f"{base}/accounts/login/")
+        page.fill("input[name=login]", learner.email)
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("form[action*='login'] button[type=submit]").click()
+        page.wait_for_url(f"{base}/", timeout=15_000)
+        wait_until(page, WORKER_ACTIVE, what="the service worker to activate")
+        cdp = page.context.new_cdp_session(page)
+        registrations: list[str] = []
+        cdp.on(
+            "ServiceWorker.workerRegistrationUpdated",
+            lambda e: registrations.extend(r["registrationId"] for r in e["registrations"]),
+        )
+        cdp.send("ServiceWorker.enable")
+
+        assert send_nudge(profile, learner, note="Du schaffst das!")  # sent on commit
+
+        [received] = service.received
+        message = phone.decrypt(received["body"])
+        assert message["body"] == "Eine freundliche Erinnerung von Carla Kern"
+        deadline = time.monotonic() + 10
+        while not registrations and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": base, "registrationId": registrations[-1], "data": json.dumps(message)},
+        )
+        wait_until(page, SHOWN_NOTIFICATION, what="the notification to show")
+        shown = page.evaluate(SHOWN_NOTIFICATION)
+        assert shown == {"title": "CX Academy", "body": message["body"], "url": "/"}
+    finally:
+        service.server.shutdown()
+        service.server.server_close()
