@@ -262,6 +262,9 @@ ERASURE_LABELS = {
     "journey_maps": gettext_lazy("Customer journey maps deleted"),
     "action_items": gettext_lazy("Action items deleted"),
     "observations": gettext_lazy("Floor observations: texts removed, ratings kept without a name"),
+    "cx_minute": gettext_lazy(
+        "CX-Minute practice, devices with reminders and their settings deleted"
+    ),
 }
 
 

@@ -13,7 +13,8 @@ class PocketConfig(AppConfig):
         from accounts.notifications import register_device_lookup
         from outbox.services import register_handler
 
-        from . import push, signals  # noqa: F401
+        from . import personal_data, push, signals  # noqa: F401
 
         register_handler(push.PUSH_KIND, push.deliver_push)
         register_device_lookup(push.users_with_devices)
+        personal_data.register()

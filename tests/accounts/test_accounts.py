@@ -299,9 +299,11 @@ def test_personal_data_sections_are_registered_by_the_apps_that_store_them():
         "quiz_attempts",
         "reflections",
         "journey_maps",
+        "cx_minute",
         "action_items",
         "observations",
         "views_of_my_results",
+        "reminders",
     ]
 
 
