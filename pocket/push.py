@@ -242,7 +242,8 @@ def _send(subscription: PushSubscription, data: dict) -> None:
 def deliver_push(message: OutboxMessage) -> None:
     """Outbox handler: send one message to each of the person's devices. An expired device is
     forgotten; a failing push service raises (the outbox retries, skipping the devices that
-    already have it); when no device took the message, its e-mail is sent instead."""
+    already have it); when no device took the message – none left, or the last try failed – its
+    e-mail is sent instead."""
     payload = message.payload
     delivered = list(payload.get("delivered", []))
     if "subscription" in payload:  # a row queued before pushes went per person
@@ -265,6 +266,8 @@ def deliver_push(message: OutboxMessage) -> None:
             payload={**payload, "delivered": delivered}
         )
     if failure is not None:
+        if not delivered and message.attempts >= getattr(settings, "OUTBOX_MAX_ATTEMPTS", 10):
+            notifications.send_fallback_mail(message)  # the last try: the e-mail goes instead
         raise failure
     if not delivered:
         notifications.send_fallback_mail(message)

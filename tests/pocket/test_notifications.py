@@ -286,3 +286,23 @@ def test_every_role_may_choose_its_reminders(request, client_as, role, home_page
     response = client_as(user).post(reverse("pocket:push_preferences"), {"push_kinds": ["minute"]})
     assert response.status_code == 302
     assert NotificationSettings.objects.get(user=user).push_kinds == ["minute"]
+
+
+def test_a_push_service_down_until_the_last_try_gets_the_e_mail_sent_instead(
+    client_as, learner, tree, push_service, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    subscribe(client_as(learner), Browser(push_service.url("/push/down")))
+    push_service.status["/push/down"] = 503
+    assigned_due_in_a_week(learner, tree.course)
+    with at(7), django_capture_on_commit_callbacks(execute=True):
+        send_due_reminders(TODAY.isoformat())
+    row = OutboxMessage.objects.get(kind=push.PUSH_KIND)
+    assert row.status == OutboxStatus.PENDING and mail.outbox == []  # first try: retried later
+    with at(9), django_capture_on_commit_callbacks(execute=True):
+        sweep()
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.FAILED and len(push_service.received) == 2
+    [sent] = mail.outbox
+    assert sent.to == [learner.email] and sent.subject == f"Fällig in 7 Tagen: {tree.course.title}"
+    assert PushSubscription.objects.filter(user=learner).exists()  # down is not gone
