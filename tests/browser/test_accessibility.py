@@ -44,7 +44,12 @@ PAGES = {
     ],
     "hr": [
         ("reports", "/reports/", "main a[href*='export.csv']"),
-        ("report-people", "/reports/department/people/", "main h1"),
+        (
+            "report-people",
+            "/reports/department/people/?value=Kundenservice",
+            "main a[data-testid=remind-these]",
+        ),
+        ("report-remind", "/reports/department/remind/?value=Kundenservice", "main h1"),
         ("employees", "/people/", "main h1"),
         ("import", "/people/import/", "main button[type=submit]"),
         ("assignments", "/assignments/", "#new-rule"),
