@@ -116,6 +116,23 @@ def refresh_completion(journey_map: JourneyMap, exercise: Exercise) -> bool:
     return complete
 
 
+@transaction.atomic
+def add_touchpoint(user, exercise: Exercise, touchpoint: Touchpoint) -> bool:
+    """Put a new touchpoint on the user's map of this exercise (the map is made on first use);
+    returns whether the map now meets the rules (then it is complete and the lesson done)."""
+    journey_map = map_for(user, exercise, create=True)
+    touchpoint.journey_map = journey_map
+    touchpoint.save()
+    return refresh_completion(journey_map, exercise)
+
+
+@transaction.atomic
+def save_touchpoint(touchpoint: Touchpoint, exercise: Exercise) -> bool:
+    """Save a changed touchpoint; returns whether its map now meets the rules."""
+    touchpoint.save()
+    return refresh_completion(touchpoint.journey_map, exercise)
+
+
 def set_top_three(journey_map: JourneyMap, touchpoint_ids: list[int]) -> None:
     """Rank up to three of the map's friction points as the most important."""
     if len(touchpoint_ids) > 3 or len(set(touchpoint_ids)) != len(touchpoint_ids):

@@ -41,16 +41,13 @@ def add_touchpoint(request: HttpRequest, lesson_id: int, block_id: str) -> HttpR
         return render(
             request, "journeys/form_errors.html", {"form": form, "exercise": exercise}, status=400
         )
-    journey_map = services.map_for(request.user, exercise, create=True)
     touchpoint = form.save(commit=False)
-    touchpoint.journey_map = journey_map
-    touchpoint.save()
+    services.add_touchpoint(request.user, exercise, touchpoint)
     messages.success(
         request,
         _("Touchpoint “%(name)s” added to the phase “%(phase)s”.")
         % {"name": touchpoint.name, "phase": exercise.phases[touchpoint.phase]},
     )
-    services.refresh_completion(journey_map, exercise)
     return _back(request, exercise)
 
 
@@ -76,9 +73,8 @@ def edit_touchpoint(request: HttpRequest, touchpoint_id: int) -> HttpResponse:
         return render(
             request, "journeys/form_errors.html", {"form": form, "exercise": exercise}, status=400
         )
-    form.save()
+    services.save_touchpoint(form.save(commit=False), exercise)
     messages.success(request, _("Touchpoint “%(name)s” saved.") % {"name": touchpoint.name})
-    services.refresh_completion(touchpoint.journey_map, exercise)
     return _back(request, exercise)
 
 

@@ -244,6 +244,30 @@ def test_completion_problem_messages_are_specific(learner, exercise_lesson, bloc
 
 
 @pytest.mark.django_db
+def test_a_map_completes_when_its_last_missing_touchpoint_is_added_or_fixed(
+    learner, exercise_lesson, block_id
+):
+    """Adding and changing touchpoints go through the service, which completes the map (and
+    the lesson) as soon as the rules hold, whoever calls it."""
+    exercise = services.find_exercise(exercise_lesson.pk, block_id)
+    for phase, name in ((0, "Hotline"), (1, "Formular")):
+        touchpoint = Touchpoint(phase=phase, name=name, emotion=-1, is_friction=True)
+        assert services.add_touchpoint(learner, exercise, touchpoint) is False
+    journey_map = JourneyMap.objects.get(user=learner)
+    unrated = Touchpoint(phase=2, name="Rechnung", emotion=None, is_friction=True)
+    services.add_touchpoint(learner, exercise, unrated)
+    services.set_top_three(journey_map, list(journey_map.touchpoints.values_list("pk", flat=True)))
+    unrated.refresh_from_db()
+    assert services.save_touchpoint(unrated, exercise) is False  # still one emotion missing
+    assert not LessonCompletion.objects.filter(user=learner).exists()
+    unrated.emotion = 1
+    assert services.save_touchpoint(unrated, exercise) is True
+    journey_map.refresh_from_db()
+    assert journey_map.completed_at is not None
+    assert LessonCompletion.objects.filter(user=learner, lesson=exercise_lesson).exists()
+
+
+@pytest.mark.django_db
 def test_set_shared_shares_and_unshares_with_a_timestamp(learner, exercise_lesson, block_id):
     journey_map = JourneyMap.objects.create(user=learner, lesson=exercise_lesson, block_id=block_id)
     services.set_shared(journey_map, True)
