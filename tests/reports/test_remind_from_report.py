@@ -62,7 +62,7 @@ def test_the_list_offers_to_remind_and_the_confirmation_says_how_many(client_as,
     assert f'href="{remind_url(service)}"' in listing.content.decode().replace("&amp;", "&")
     html = client.get(remind_url(service)).content.decode()
     assert 'data-count="2"' in html
-    assert "2 Personen werden per E-Mail erinnert (2 Schulungen" in html
+    assert "2 Personen werden erinnert (2 Schulungen" in html
     assert "Zeller" in html and "Berg" in html
     assert "Albers" not in html and "Cramer" not in html and "Ernst" not in html
     assert "Vogt" not in html
