@@ -12,21 +12,62 @@ from django.test import testcases
 from accounts import roles
 from accounts.factories import UserFactory
 
+# The live server's threads and the test's own thread share one SQLite connection (the test
+# database lives in memory). Python's sqlite3 module holds the GIL while it binds parameters or reads
+# columns, and SQLite holds the connection's mutex while a query runs one of Django's Python
+# functions (which needs the GIL): two threads using the connection at once can deadlock, GIL
+# against mutex, and then nothing runs, pytest-timeout's thread included (seen in CI: a browser test
+# hung until the whole run was killed). So everything that touches the database while a live
+# server runs takes this one lock: each request of the server, whole, and each statement or fetch
+# of any other thread.
+_DATABASE_LOCK = threading.RLock()
 
-class _OneRequestAtATime(testcases._StaticFilesHandler):
-    """The live server handles one request at a time. On SQLite its threads share the test
-    database's single in-memory connection, and two requests at once (a page and the service
-    worker's prefetch, say) deadlock inside it: a browser test then hangs forever. Connections stay
-    threaded, so the browser's keep-alive connections do not block each other."""
 
-    lock = threading.Lock()
+class _OneRequestAtATime:
+    """Serves one request at a time, its response body included (a streamed body reads the
+    database too). Connections stay threaded, so the browser's keep-alive connections do not
+    block each other."""
 
     def __call__(self, environ, start_response):
-        with self.lock:
-            return super().__call__(environ, start_response)
+        with _DATABASE_LOCK:
+            response = super().__call__(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
 
 
-testcases.LiveServerThread.static_handler = _OneRequestAtATime
+def _locked(method):
+    def call(self, *args, **kwargs):
+        with _DATABASE_LOCK:
+            return method(self, *args, **kwargs)
+
+    return call
+
+
+class _LiveServerThread(testcases.LiveServerThread):
+    """pytest-django hands the live server its static-files handler explicitly, so the lock goes
+    around whichever handler it passes (a class attribute would be ignored); and from the first
+    live server on, every SQLite statement and fetch in this process takes the lock."""
+
+    def __init__(self, *args, static_handler=None, **kwargs):
+        from django.db.backends.sqlite3 import base as sqlite
+
+        handler = static_handler or testcases._StaticFilesHandler
+        locked = type(f"OneRequestAtATime{handler.__name__}", (_OneRequestAtATime, handler), {})
+        super().__init__(*args, static_handler=locked, **kwargs)
+        if not getattr(sqlite.SQLiteCursorWrapper, "locked", False):
+            names = ("execute", "executemany", "fetchone", "fetchmany", "fetchall")
+            methods = {name: _locked(getattr(sqlite.SQLiteCursorWrapper, name)) for name in names}
+            sqlite.SQLiteCursorWrapper = type(
+                "LockedSQLiteCursorWrapper",
+                (sqlite.SQLiteCursorWrapper,),
+                {**methods, "locked": True},
+            )
+
+
+testcases.LiveServerThread = _LiveServerThread  # pytest-django imports it when the server starts
 
 
 @pytest.fixture(autouse=True, scope="session")
