@@ -121,6 +121,20 @@ def register_coach_lookup(lookup: Callable[[object, object], bool]) -> None:
     _coach_lookup = lookup
 
 
+_coaches_lookup: Callable[[object], list] | None = None
+
+
+def register_coaches_lookup(lookup: Callable[[object], list]) -> None:
+    """Let the champions app say who coaches a person (their active group's champions)."""
+    global _coaches_lookup
+    _coaches_lookup = lookup
+
+
+def coaches_of(member) -> list:
+    """The champions who coach this person now (none without the champions app)."""
+    return list(_coaches_lookup(member)) if _coaches_lookup is not None else []
+
+
 def is_coach_of(coach, member) -> bool:
     """True when `coach` is an active champion of a coaching group `member` belongs to."""
     if not is_champion(coach) or _coach_lookup is None:
@@ -262,6 +276,7 @@ __all__ = [
     "can_view_course_feedback",
     "can_view_insights",
     "can_view_retention",
+    "coaches_of",
     "can_view_observation",
     "can_view_outcomes",
     "can_view_recertification_report",

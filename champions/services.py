@@ -356,6 +356,21 @@ def coaches(coach, member) -> bool:
     ).exists()
 
 
+def coaches_of(member) -> list:
+    """The champions and co-champions of the person's active coaching group."""
+    from accounts.models import User
+
+    groups = CoachingGroup.objects.filter(
+        is_active=True, memberships__user=member, memberships__ended_on__isnull=True
+    )
+    return list(
+        User.objects.filter(
+            Q(champion__groups__in=groups) | Q(champion__co_groups__in=groups),
+            is_active=True,
+        ).distinct()
+    )
+
+
 def quiz_mastery(user_ids: Iterable[int]) -> dict[int, list[dict]]:
     """Per user: each quiz taken with the best score and whether it was ever passed.
 

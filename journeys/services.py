@@ -20,7 +20,7 @@ from wagtail.models import Page
 from accounts import privacy
 from accounts.models import NotificationKind
 from accounts.notifications import notify_by_mail_or_push
-from accounts.permissions import can_view_journey_map, is_hr
+from accounts.permissions import can_view_journey_map, coaches_of, is_hr
 from core.mail import compose, language_of, site_url
 from core.pages import default_language_page
 from people.models import Department
@@ -345,34 +345,39 @@ def add_comment(journey_map: JourneyMap, author, text: str) -> MapComment:
     with transaction.atomic():
         comment = MapComment.objects.create(journey_map=journey_map, author=author, text=text)
         if author.pk != journey_map.user_id:
-            _tell_owner_of_comment(comment)
+            _tell_of_comment(comment, journey_map.user)
+        else:  # the owner answers: their champion, who may see the shared map, hears of it
+            for coach in coaches_of(author):
+                if can_view_journey_map(coach, journey_map):
+                    _tell_of_comment(comment, coach)
     return comment
 
 
-def _tell_owner_of_comment(comment: MapComment) -> None:
-    """The map's owner hears of someone else's comment: by push or e-mail, their choice."""
-    owner = comment.journey_map.user
-    language = language_of(owner)
+def _tell_of_comment(comment: MapComment, reader) -> None:
+    """Someone who follows the map (its owner, or the owner's champion) hears of a comment by
+    someone else: by push or e-mail, their choice."""
+    language = language_of(reader)
     url = site_url(reverse("journeys:map", args=[comment.journey_map_id]))
     with translation.override(language):
         label = _("Read the comment")
     message = compose(
         "journeys/email/comment",
         {
-            "owner_name": owner.first_name or owner.email,
+            "reader_name": reader.first_name or reader.email,
             "author_name": comment.author.display_name,
+            "own_map": reader.pk == comment.journey_map.user_id,
             "text": comment.text,
             "action_url": url,
             "action_label": label,
         },
-        to=owner.email,
+        to=reader.email,
         language=language,
     )
     notify_by_mail_or_push(
-        owner,
+        reader,
         NotificationKind.OBSERVATION,
         message,
-        key=f"map-comment:{comment.pk}",
+        key=f"map-comment:{comment.pk}:{reader.pk}",
         topic="map-comment",
         url=url,
     )

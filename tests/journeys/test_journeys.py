@@ -329,7 +329,7 @@ def test_journey_forms_never_redirect_off_site(client_as, learner, exercise_less
 
 
 @pytest.mark.django_db
-def test_the_owner_hears_of_a_champions_comment_but_not_of_their_own(
+def test_the_owner_hears_of_a_champions_comment_and_the_champion_of_the_answer(
     learner, champion, exercise_lesson, block_id, coached_by, django_capture_on_commit_callbacks
 ):
     from django.core import mail
@@ -340,7 +340,26 @@ def test_the_owner_hears_of_a_champions_comment_but_not_of_their_own(
     with django_capture_on_commit_callbacks(execute=True):
         services.add_comment(journey_map, champion, "Starke Karte")
         services.add_comment(journey_map, learner, "Danke")
-    [sent] = mail.outbox  # no device with push on: by e-mail (pushes: tests/pocket)
-    assert sent.to == [learner.email]
-    assert sent.subject == f"{champion.display_name} hat Ihre Customer Journey Map kommentiert"
-    assert "Starke Karte" in sent.body and f"/journeys/maps/{journey_map.pk}/" in sent.body
+    # nobody has a device with push on: by e-mail (pushes: tests/pocket)
+    to_owner, to_champion = mail.outbox
+    assert to_owner.to == [learner.email]
+    assert to_owner.subject == f"{champion.display_name} hat Ihre Customer Journey Map kommentiert"
+    assert "Starke Karte" in to_owner.body and f"/journeys/maps/{journey_map.pk}/" in to_owner.body
+    assert to_champion.to == [champion.email]
+    assert to_champion.subject == (
+        f"{learner.display_name} hat auf der eigenen Customer Journey Map geantwortet"
+    )
+    assert "Danke" in to_champion.body
+
+
+@pytest.mark.django_db
+def test_a_comment_on_a_private_map_tells_nobody(
+    learner, champion, exercise_lesson, block_id, coached_by, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    journey_map = JourneyMap.objects.create(user=learner, lesson=exercise_lesson, block_id=block_id)
+    coached_by(champion, learner)  # coaches, but the map is not shared
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_comment(journey_map, learner, "Notiz für mich")
+    assert mail.outbox == []
