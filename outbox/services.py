@@ -244,6 +244,27 @@ def claim(message_id: int) -> bool:
     )
 
 
+class Postpone(Exception):  # noqa: N818 (an answer, not an error)
+    """A handler's answer "not now": the row waits until `until` (e.g. the recipient's quiet
+    hours end); it does not count as a failed attempt."""
+
+    def __init__(self, until: datetime.datetime) -> None:
+        super().__init__(f"postponed until {until.isoformat()}")
+        self.until = until
+
+
+def _postpone(message: OutboxMessage, until: datetime.datetime) -> str:
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxStatus.PENDING,
+        attempts=F("attempts") - 1,
+        next_attempt_at=until,
+        dispatched_at=None,
+    )
+    if not settings.CELERY_TASK_ALWAYS_EAGER:  # eager mode: the sweep hands it over then
+        dispatch(message.pk, countdown=max(1.0, (until - timezone.now()).total_seconds()))
+    return "postponed"
+
+
 def deliver(message_id: int) -> str:
     """Send one row if it is due and nobody else has; schedule a retry or give up on failure."""
     if not claim(message_id):
@@ -256,6 +277,8 @@ def deliver(message_id: int) -> str:
             hand_over_task(message)
         else:
             _handlers[message.kind](message)
+    except Postpone as later:
+        return _postpone(message, later.until)
     except Exception as exc:
         return _record_failure(message, exc)
     done = {"status": OutboxStatus.SENT, "sent_at": timezone.now(), "last_error": ""}

@@ -31,6 +31,7 @@ from accounts import notifications
 from accounts.models import NotificationKind
 from core.mail import compose, language_of, site_url
 from outbox.models import OutboxMessage
+from outbox.services import Postpone
 
 from .models import PracticeDay, PushSubscription, ReviewCard
 from .services import DAILY_QUESTIONS
@@ -245,6 +246,14 @@ def deliver_push(message: OutboxMessage) -> None:
     already have it); when no device took the message – none left, or the last try failed – its
     e-mail is sent instead."""
     payload = message.payload
+    if "user" in payload:  # queued before quiet hours began, or retried into them: wait
+        quiet_end = (
+            notifications.preferences_for([payload["user"]])
+            .get(payload["user"])
+            .quiet_until_after(timezone.now())
+        )
+        if quiet_end is not None:
+            raise Postpone(quiet_end)
     delivered = list(payload.get("delivered", []))
     if "subscription" in payload:  # a row queued before pushes went per person
         devices = PushSubscription.objects.filter(pk=payload["subscription"])

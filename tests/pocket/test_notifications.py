@@ -306,3 +306,32 @@ def test_a_push_service_down_until_the_last_try_gets_the_e_mail_sent_instead(
     [sent] = mail.outbox
     assert sent.to == [learner.email] and sent.subject == f"Fällig in 7 Tagen: {tree.course.title}"
     assert PushSubscription.objects.filter(user=learner).exists()  # down is not gone
+
+
+def test_a_push_retried_into_quiet_hours_waits_until_they_end(
+    client_as, learner, tree, push_service, django_capture_on_commit_callbacks
+):
+    browser = Browser(push_service.url("/push/late"))
+    subscribe(client_as(learner), browser)
+    notifications.save_preferences(
+        learner, NotificationKind.values, datetime.time(21, 0), datetime.time(7, 0)
+    )
+    assigned_due_in_a_week(learner, tree.course)
+    push_service.status["/push/late"] = 503
+    with at(20, 55), django_capture_on_commit_callbacks(execute=True):
+        send_due_reminders(TODAY.isoformat())  # before the quiet hours: tried, service down
+    push_service.status["/push/late"] = 201
+    with at(21, 30), django_capture_on_commit_callbacks(execute=True):
+        sweep()  # the retry falls into the quiet hours
+    row = OutboxMessage.objects.get(kind=push.PUSH_KIND)
+    assert len(push_service.received) == 1  # only the failed try
+    assert row.status == OutboxStatus.PENDING and row.attempts == 1
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    assert row.next_attempt_at == datetime.datetime.combine(
+        tomorrow, datetime.time(7), tzinfo=BERLIN
+    )
+    with at(7, 1, day=tomorrow), django_capture_on_commit_callbacks(execute=True):
+        sweep()
+    assert len(push_service.received) == 2
+    assert pushes(push_service, browser)[1]["body"] == f"Fällig in 7 Tagen: {tree.course.title}"
+    assert mail.outbox == []
