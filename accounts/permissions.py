@@ -102,6 +102,40 @@ def grantable_roles(user) -> tuple[str, ...]:
     return ()
 
 
+# What an identity provider (SCIM) may manage: the accounts HR manages, nothing above them.
+PROVISIONED_ROLES = (LEARNER, CHAMPION)
+
+
+def privileged_accounts(manageable_roles: tuple[str, ...]):
+    """Accounts someone who may hand out only `manageable_roles` must not rename, re-address
+    or deactivate: administrators, staff, and holders of any role above those (HR, editor).
+    The one rule the people import and SCIM share."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from .roles import ALL_ROLES
+
+    above = [role for role in ALL_ROLES if role not in manageable_roles]
+    return (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(is_staff=True) | Q(groups__name__in=above))
+        .distinct()
+    )
+
+
+def accounts_protected_from(actor) -> set[int]:
+    """Ids of the accounts `actor` may not change through an import; an administrator (or the
+    command line, actor None) may change them all. One query."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return set()
+    return set(privileged_accounts(grantable_roles(actor)).values_list("pk", flat=True))
+
+
+def is_protected_from_provisioning(user) -> bool:
+    """True if an identity provider (SCIM) may not change this account (admin, HR, editor)."""
+    return privileged_accounts(PROVISIONED_ROLES).filter(pk=user.pk).exists()
+
+
 def can_view_quiz_statistics(user) -> bool:
     """Editors (who write quizzes) and HR (who report on them) see quiz statistics."""
     return is_editor(user) or is_hr(user)

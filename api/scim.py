@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from accounts import audit, roles
 from accounts.models import User as Account
+from accounts.permissions import is_protected_from_provisioning
 from assignments.models import AssignmentRule
 from people.models import Department, EmployeeProfile
 
@@ -386,6 +387,18 @@ def _find_manager(manager: Manager | None):
     return identity.user
 
 
+def _refuse_privileged(identity: ScimIdentity | None) -> None:
+    """An identity provider manages learners and champions like HR does; administrator, HR
+    and editor accounts are changed only by an administrator (the people import's rule)."""
+    if identity is not None and is_protected_from_provisioning(identity.user):
+        raise ScimProblem(
+            403,
+            f"{identity.user.email} is an administrator, HR or editor account; "
+            "only an administrator may change it in CX Academy.",
+            "mutability",
+        )
+
+
 def _uuid_or_none(raw: str):
     import uuid
 
@@ -435,6 +448,7 @@ def save_user(resource: ScimUser, identity: ScimIdentity | None) -> tuple[ScimId
             identity = existing_identity  # re-provisioning someone the IdP deleted before
         else:
             raise ScimProblem(409, f"A user with userName {email} exists.", "uniqueness")
+    _refuse_privileged(identity)
     active = True if resource.active is None else bool(resource.active)
     name = resource.name or Name()
     created = identity is None
@@ -486,6 +500,7 @@ def save_user(resource: ScimUser, identity: ScimIdentity | None) -> tuple[ScimId
 @transaction.atomic
 def delete_user(identity: ScimIdentity) -> None:
     """The IdP deleted the user: deactivate the employee and hide them from SCIM; keep history."""
+    _refuse_privileged(identity)
     user = identity.user
     user.is_active = False
     user.save(update_fields=["is_active"])

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from assignments.models import Assignment
@@ -19,6 +22,7 @@ from curriculum.models import (
     LearningPathPage,
     LessonCompletion,
 )
+from curriculum.services import CertificateState, certificate_state
 from people.models import Department, EmployeeProfile, Location, Team
 from quizzes.models import Attempt
 
@@ -196,7 +200,11 @@ class QuizAttemptSerializer(serializers.ModelSerializer):
 class CertificateSerializer(serializers.ModelSerializer):
     verification_url = serializers.SerializerMethodField()
     expires_at = serializers.SerializerMethodField(
-        help_text="Certificates do not expire yet: always null."
+        help_text="When the certificate stops being valid (the start of the day after "
+        "`expires_on`, site time zone); null if it does not expire."
+    )
+    state = serializers.SerializerMethodField(
+        help_text="valid, expired (its expiry date has passed) or renewed (a newer one replaced it)."
     )
 
     class Meta:
@@ -209,7 +217,9 @@ class CertificateSerializer(serializers.ModelSerializer):
             "course_title",
             "learner_name",
             "issued_at",
+            "expires_on",
             "expires_at",
+            "state",
             "verification_url",
         ]
 
@@ -218,8 +228,20 @@ class CertificateSerializer(serializers.ModelSerializer):
         return settings.SITE_URL.rstrip("/") + path
 
     @extend_schema_field(OpenApiTypes.DATETIME)
-    def get_expires_at(self, certificate) -> None:
-        return None
+    def get_expires_at(self, certificate) -> str | None:
+        if certificate.expires_on is None:
+            return None
+        day_after = certificate.expires_on + datetime.timedelta(days=1)
+        moment = timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+        return moment.isoformat()
+
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=[CertificateState.VALID, CertificateState.EXPIRED, CertificateState.RENEWED]
+        )
+    )
+    def get_state(self, certificate) -> str:
+        return certificate_state(certificate)
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

@@ -278,22 +278,10 @@ class ImportPreview:
 
 
 def _protected_accounts(actor) -> set[int]:
-    """Accounts this import may not rename or deactivate: for HR, every account above what HR
-    manages (administrators, and anyone holding a role HR may not hand out: HR, editor); an
-    administrator (or the CLI, actor None) may change them all. One query per import."""
-    from django.db.models import Q
+    """Accounts this import may not rename or deactivate (the shared rule in permissions)."""
+    from accounts.permissions import accounts_protected_from
 
-    from accounts.permissions import grantable_roles
-    from accounts.roles import ALL_ROLES
-
-    if actor is None or getattr(actor, "is_superuser", False):
-        return set()
-    above = [role for role in ALL_ROLES if role not in grantable_roles(actor)]
-    return set(
-        User.objects.filter(
-            Q(is_superuser=True) | Q(is_staff=True) | Q(groups__name__in=above)
-        ).values_list("pk", flat=True)
-    )
+    return accounts_protected_from(actor)
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:

@@ -144,3 +144,20 @@ def wsgi_app():
     yield get_wsgi_application()
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def scim(make_token, api_client):
+    """A client for /scim/v2/ with a read-write SCIM token; `scim.call(method, path, body)`."""
+    _token, key = make_token({"scim": "write"}, name="Entra ID")
+    client = api_client(key)
+
+    class Scim:
+        def call(self, method: str, path: str, body: dict | None = None):
+            return getattr(client, method)(
+                "/scim/v2" + path,
+                data=json.dumps(body) if body is not None else None,
+                content_type="application/scim+json",
+            )
+
+    return Scim()

@@ -21,23 +21,6 @@ GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
-@pytest.fixture
-def scim(make_token, api_client):
-    """A client for /scim/v2/ with a read-write SCIM token; `scim.call(method, path, body)`."""
-    _token, key = make_token({"scim": "write"}, name="Entra ID")
-    client = api_client(key)
-
-    class Scim:
-        def call(self, method: str, path: str, body: dict | None = None):
-            return getattr(client, method)(
-                "/scim/v2" + path,
-                data=json.dumps(body) if body is not None else None,
-                content_type="application/scim+json",
-            )
-
-    return Scim()
-
-
 def new_user(email="mara.klein@cx-academy.example", **extra):
     return {
         "schemas": [USER, ENTERPRISE],
