@@ -327,3 +327,203 @@ def test_queued_mail_keeps_both_parts_through_the_outbox(smtp_sink, settings):
     (received,) = smtp_sink.received()
     text = check(received, "ann@firma.example", "en", "A friendly reminder from Chris")
     assert "Hello Ann & Bo," in text
+
+
+# The kinds added since: assignment notice, renewal, the manager's and HR's reminders, a shared
+# observation, a journey-map comment, the CX-Minute mail and the e-mail-change confirmation.
+
+
+@pytest.mark.django_db
+def test_assignment_notice(mail_world, smtp_sink):
+    from assignments.models import Assignment
+    from assignments.tasks import send_assignment_notices
+
+    ids = [
+        Assignment.objects.create(
+            user=mail_world[key], course=mail_world["course"], due_date=datetime.date(2026, 9, 1)
+        ).pk
+        for key in ("de", "en")
+    ]
+    send_assignment_notices.delay(ids).get()
+    sweep()
+    mails = by_recipient(smtp_sink)
+    de, en = mail_world["de"].email, mail_world["en"].email
+    text = check(mails[de][0], de, "de", f"Neue Pflichtschulung: {COURSE}")
+    assert COURSE in text
+    text = check(mails[en][0], en, "en", f"New mandatory training: {COURSE} (EN)")
+    assert f"{SITE}/en/" in text
+
+
+@pytest.mark.django_db
+def test_renewal_notice(mail_world, smtp_sink):
+    from assignments.tasks import renew_certificate
+    from curriculum.models import Certificate
+
+    today = datetime.date(2026, 6, 1)
+    for key in ("de", "en"):
+        user = mail_world[key]
+        certificate = Certificate.objects.create(
+            user=user,
+            course=mail_world["course"],
+            code=f"RENEW-{key}",
+            learner_name=user.email,
+            course_title=COURSE,
+            issued_at=datetime.datetime(2025, 6, 20, tzinfo=datetime.UTC),
+            expires_on=datetime.date(2026, 6, 20),
+        )
+        assert renew_certificate(certificate, today)
+    sweep()
+    mails = by_recipient(smtp_sink)
+    de, en = mail_world["de"].email, mail_world["en"].email
+    text = check(mails[de][0], de, "de", f"Zeit zum Auffrischen: {COURSE}")
+    assert COURSE in text
+    text = check(mails[en][0], en, "en", f"Time to renew: {COURSE} (EN)")
+    assert f"{SITE}/en/" in text
+
+
+def _overdue(mail_world) -> list:
+    from assignments.models import Assignment
+
+    return [
+        Assignment.objects.create(
+            user=mail_world[key], course=mail_world["course"], due_date=datetime.date(2026, 1, 1)
+        )
+        for key in ("de", "en")
+    ]
+
+
+@pytest.mark.django_db
+def test_managers_team_reminder(mail_world, smtp_sink):
+    from assignments.team import remind_overdue
+
+    _overdue(mail_world)
+    today = datetime.date(2026, 2, 1)
+    remind_overdue(mail_world["manager_de"], today=today)
+    remind_overdue(mail_world["manager_en"], today=today)
+    sweep()
+    mails = by_recipient(smtp_sink)
+    de, en = mail_world["de"].email, mail_world["en"].email
+    text = check(mails[de][0], de, "de", "Erinnerung Ihrer Führungskraft: 1 überfälliger Kurs")
+    assert COURSE in text
+    text = check(mails[en][0], en, "en", "Reminder from your manager: 1 overdue course")
+    assert COURSE + " (EN)" in text
+
+
+@pytest.mark.django_db
+def test_hr_remind_these_people(mail_world, smtp_sink):
+    from assignments.models import Assignment
+    from assignments.reminders import remind_from_report
+    from assignments.services import with_progress
+
+    _overdue(mail_world)
+    hr = UserFactory(roles=[roles.LEARNER, roles.HR], email="hr@firma.example")
+    rows = with_progress(Assignment.objects.select_related("user", "course").order_by("pk"))
+    remind_from_report(hr, rows, today=datetime.date(2026, 2, 1))
+    sweep()
+    mails = by_recipient(smtp_sink)
+    de, en = mail_world["de"].email, mail_world["en"].email
+    text = check(mails[de][0], de, "de", "Erinnerung: 1 Pflichtkurs wartet auf Sie")
+    assert COURSE in text
+    text = check(mails[en][0], en, "en", "Reminder: 1 mandatory course is waiting for you")
+    assert COURSE + " (EN)" in text
+
+
+@pytest.mark.django_db
+def test_observation_shared(mail_world, smtp_sink):
+    from champions.factories import ObservationChecklistFactory
+    from champions.models import Observation, ObservationStatus
+    from champions.tasks import send_observation_shared_email
+
+    champion = UserFactory(
+        roles=[roles.LEARNER, roles.CHAMPION], first_name="Chris", last_name="Champ"
+    )
+    checklist = ObservationChecklistFactory(title_de="Telefon & Chat", title_en="Phone & chat")
+    for key in ("de", "en"):
+        observation = Observation.objects.create(
+            checklist=checklist,
+            observed=mail_world[key],
+            observer=champion,
+            status=ObservationStatus.SUBMITTED,
+            strength="Ruhig & freundlich",
+            try_next="Den Namen nennen",
+        )
+        send_observation_shared_email(observation)
+    sweep()
+    mails = by_recipient(smtp_sink)
+    de, en = mail_world["de"].email, mail_world["en"].email
+    text = check(mails[de][0], de, "de", "Chris Champ hat eine Beobachtung mit Ihnen geteilt")
+    assert "Ruhig & freundlich" in text and f"{SITE}/champions/" in text
+    assert "Telefon & Chat" in text
+    text = check(mails[en][0], en, "en", "Chris Champ shared an observation with you")
+    assert "Phone & chat" in text
+
+
+@pytest.mark.django_db
+def test_journey_map_comment(mail_world, smtp_sink, tree):
+    from champions.models import ChampionProfile, ChampionStatus, CoachingGroup, Membership
+    from journeys import services as journeys
+    from journeys.models import JourneyMap
+
+    champion = UserFactory(
+        roles=[roles.LEARNER, roles.CHAMPION], first_name="Chris", last_name="Champ"
+    )
+    profile = ChampionProfile.objects.create(user=champion, status=ChampionStatus.ACTIVE)
+    group = CoachingGroup.objects.create(
+        name="G", champion=profile, start_date=datetime.date(2026, 1, 1)
+    )
+    for key in ("de", "en"):
+        Membership.objects.create(group=group, user=mail_world[key])
+        journey_map = JourneyMap.objects.create(
+            user=mail_world[key], lesson=tree.lessons[0], block_id=f"block-{key}"
+        )
+        journeys.set_shared(journey_map, True)
+        journeys.add_comment(journey_map, champion, "Stark & klar")
+    sweep()
+    mails = by_recipient(smtp_sink)
+    de, en = mail_world["de"].email, mail_world["en"].email
+    text = check(mails[de][0], de, "de", "Chris Champ hat Ihre Customer Journey Map kommentiert")
+    assert "Stark & klar" in text and f"{SITE}/journeys/maps/" in text
+    check(mails[en][0], en, "en", "Chris Champ commented on your journey map")
+
+
+@pytest.mark.django_db
+def test_cx_minute_mail(mail_world, smtp_sink):
+    from outbox.services import enqueue_email
+    from pocket.push import _reminder_mail, reminder_text
+
+    for key in ("de", "en"):
+        user = mail_world[key]
+        enqueue_email(_reminder_mail(user, reminder_text(user, 3)), topic="minute", key=key)
+    sweep()
+    mails = by_recipient(smtp_sink)
+    de, en = mail_world["de"].email, mail_world["en"].email
+    text = check(mails[de][0], de, "de", "Ihre CX-Minute: 3 Fragen warten.")
+    assert f"{SITE}/minute/" in text
+    check(mails[en][0], en, "en", "Your CX-Minute: 3 questions are waiting.")
+
+
+@pytest.mark.django_db
+def test_email_change_confirmation(client, home_page, smtp_sink, settings):
+    settings.SITE_URL = SITE
+    for email, language in (("gerd@firma.example", "de"), ("ellen@firma.example", "en")):
+        person = UserFactory(email=email, preferred_language=language)
+        client.force_login(person)
+        new = email.replace("@", ".neu@")
+        response = client.post("/accounts/email/", {"email": new, "action_add": ""})
+        assert response.status_code == 302, response.content.decode()[:500]
+        client.logout()
+    sweep()
+    mails = by_recipient(smtp_sink)
+    text = check(
+        mails["gerd.neu@firma.example"][0],
+        "gerd.neu@firma.example",
+        "de",
+        "Bitte bestätigen Sie Ihre E-Mail-Adresse",
+    )
+    assert f"{SITE}/accounts/confirm-email/" in text
+    check(
+        mails["ellen.neu@firma.example"][0],
+        "ellen.neu@firma.example",
+        "en",
+        "Please confirm your e-mail address",
+    )
