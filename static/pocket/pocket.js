@@ -18,21 +18,40 @@
 
   function writeOutbox(items) { localStorage.setItem(OUTBOX, JSON.stringify(items)); }
 
+  // The page's own token: the one stored with a queued mark is stale once the person has
+  // logged in again (Django rotates it at log-in).
+  function currentCsrf(item) {
+    var field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : item.csrf;
+  }
+
+  // Sent when the connection is back. Kept (and sent again on a later page) while the answer
+  // says "log in first" (the session ended meanwhile), "forbidden" (a stale token) or a server
+  // error; dropped once it arrived or can never arrive (400, 404), or after 20 tries. Only the
+  // person who made a mark sends it (someone else may log in on this phone before it is sent).
   function flushOutbox() {
-    var items = readOutbox();
-    if (!items.length || !navigator.onLine) return Promise.resolve();
+    var me = body.getAttribute("data-person");
+    var items = readOutbox().filter(function (item) { return item.person === me; });
+    if (!me || !items.length || !navigator.onLine) return Promise.resolve();
     return items.reduce(function (chain, item) {
       return chain.then(function () {
+        var csrf = currentCsrf(item);
+        var data = new URLSearchParams(item.body);
+        if (csrf) data.set("csrfmiddlewaretoken", csrf);
         return fetch(item.action, {
           method: "POST",
-          body: item.body,
+          body: data.toString(),
           credentials: "same-origin",
-          redirect: "manual",
-          headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": item.csrf }
+          headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": csrf }
         }).then(function (response) {
-          if (response.ok || response.type === "opaqueredirect" || (response.status >= 300 && response.status < 500)) {
-            writeOutbox(readOutbox().filter(function (other) { return other.id !== item.id; }));
-          }
+          var toLogIn = response.redirected && response.url.indexOf("/accounts/login/") !== -1;
+          var retry = toLogIn || response.status === 403 || response.status >= 500;
+          item.tries = (item.tries || 0) + 1;
+          writeOutbox(readOutbox().map(function (other) {
+            return other.id === item.id ? item : other;
+          }).filter(function (other) {
+            return other.id !== item.id || (retry && item.tries < 20);
+          }));
         });
       });
     }, Promise.resolve()).catch(function () { /* still offline: try again later */ });
@@ -49,7 +68,7 @@
     var items = readOutbox().filter(function (item) {
       return !(form.hasAttribute("data-offline-keep") && item.action === form.action);
     });
-    items.push({ id: Date.now() + "-" + Math.random(), action: form.action, body: data.toString(), csrf: data.get("csrfmiddlewaretoken") || "" });
+    items.push({ id: Date.now() + "-" + Math.random(), person: body.getAttribute("data-person"), action: form.action, body: data.toString(), csrf: data.get("csrfmiddlewaretoken") || "" });
     writeOutbox(items);
     var note = document.createElement("p");
     note.className = "message message-info";

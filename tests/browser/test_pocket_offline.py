@@ -51,8 +51,16 @@ def wait_until(page, expression: str, arg=None, timeout: float = 15, what: str =
     pytest.fail(f"waited {timeout} s for {what or expression}")
 
 
-@pytest.mark.timeout(120)
-def test_lesson_readable_offline_and_completion_sent_once(live_server, home_page, new_page):
+def log_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form[action*='login'] button[type=submit]").click()
+    page.wait_for_url(f"{base}/", timeout=15_000)
+
+
+def learner_with_an_offline_lesson(live_server, home_page, new_page):
+    """A learner logged in on a phone whose first assigned lesson the service worker keeps."""
     tree = build_course_tree(home_page, lessons=2)
     learner = UserFactory(roles=[roles.LEARNER], email="pia@cx-academy.example")
     Assignment.objects.create(
@@ -61,13 +69,7 @@ def test_lesson_readable_offline_and_completion_sent_once(live_server, home_page
     lesson = tree.lessons[0]
     base = live_server.url
     page = new_page(phone=True)
-    started = time.monotonic()
-
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", learner.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form[action*='login'] button[type=submit]").click()
-    page.wait_for_url(f"{base}/", timeout=15_000)
+    log_in(page, base, learner.email)
 
     # Install criteria: a manifest with icons, and a service worker that controls the page.
     manifest = page.request.get(base + page.locator("link[rel=manifest]").get_attribute("href"))
@@ -76,6 +78,14 @@ def test_lesson_readable_offline_and_completion_sent_once(live_server, home_page
     page.reload()  # a page loaded before the worker was active is controlled from its next load
     wait_until(page, CONTROLLED, what="the service worker to control the page")
     wait_until(page, CACHED, arg=lesson.url, timeout=30, what="the lesson to be kept offline")
+    return page, learner, lesson
+
+
+@pytest.mark.timeout(120)
+def test_lesson_readable_offline_and_completion_sent_once(live_server, home_page, new_page):
+    started = time.monotonic()
+    page, learner, lesson = learner_with_an_offline_lesson(live_server, home_page, new_page)
+    base = live_server.url
 
     page.context.set_offline(True)
     page.goto(base + lesson.url)
@@ -95,6 +105,30 @@ def test_lesson_readable_offline_and_completion_sent_once(live_server, home_page
     assert LessonCompletion.objects.filter(user=learner, lesson=lesson).count() == 1
     assert not page.locator("#offline-indicator").is_visible()
     print(f"offline journey: {time.monotonic() - started:.1f} s")  # ~35 s here under load
+
+
+@pytest.mark.timeout(120)
+def test_a_mark_made_offline_waits_for_the_next_log_in_when_the_session_ended(
+    live_server, home_page, new_page
+):
+    """The session ends while the phone is offline: the queued mark is not thrown away on the
+    log-in redirect, and arrives once the learner has logged in again (with the new token)."""
+    page, learner, lesson = learner_with_an_offline_lesson(live_server, home_page, new_page)
+    page.context.set_offline(True)
+    page.goto(live_server.url + lesson.url)
+    page.locator("#mark-done").click()
+    page.context.clear_cookies()
+
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    tried = "() => (JSON.parse(localStorage.getItem('cx-offline-outbox') || '[]')[0] || {}).tries"
+    wait_until(page, tried, what="the queued mark to be tried")
+    assert not page.evaluate(OUTBOX_EMPTY)
+    assert not LessonCompletion.objects.filter(user=learner, lesson=lesson).exists()
+
+    log_in(page, live_server.url, learner.email)
+    wait_until(page, OUTBOX_EMPTY, what="the queued mark to be sent after log-in")
+    assert LessonCompletion.objects.filter(user=learner, lesson=lesson).count() == 1
 
 
 # Lighthouse's "Slow 4G" profile: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up.
