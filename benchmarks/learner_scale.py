@@ -33,7 +33,7 @@ from benchmarks import settings as bench_settings  # noqa: E402,F401  (sets the 
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -223,16 +223,25 @@ def build() -> None:
                 else None
             )
             last_lesson = done[-1] if done else None
-            enrolment_rows.append((user.pk, course_id, started_at, last_lesson, completed_at))
+            enrolment_rows.append(
+                (
+                    user.pk,
+                    course_id,
+                    started_at,
+                    last_lesson,
+                    completed_at,
+                    completed_at or started_at,
+                )
+            )
             for lesson_id in done:
                 completion_rows.append((user.pk, lesson_id, course_id, completed_at or started_at))
         for course_id in taken[:ASSIGNMENTS_PER_EMPLOYEE]:
             assignment_rows.append(
-                (user.pk, course_id, datetime.date(2026, rng.randint(1, 12), 1), now)
+                (user.pk, course_id, datetime.date(2026, rng.randint(1, 12), 1), now, now)
             )
     copy_rows(
         CourseEnrolment._meta.db_table,
-        ["user_id", "course_id", "started_at", "last_lesson_id", "completed_at"],
+        ["user_id", "course_id", "started_at", "last_lesson_id", "completed_at", "updated_at"],
         enrolment_rows,
     )
     copy_rows(
@@ -242,7 +251,7 @@ def build() -> None:
     )
     copy_rows(
         Assignment._meta.db_table,
-        ["user_id", "course_id", "due_date", "created_at"],
+        ["user_id", "course_id", "due_date", "created_at", "updated_at"],
         assignment_rows,
     )
     print(
@@ -346,7 +355,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if args.rebuild or not has_data():
         print("building the benchmark data (once; kept for later runs)…", flush=True)
-        build()
+        with transaction.atomic():  # a build that fails leaves no marker behind
+            build()
     started = time.perf_counter()
     analyze()
     print(f"ANALYZE: {time.perf_counter() - started:.1f} s")
