@@ -40,7 +40,11 @@ from django.utils import timezone
 
 from accounts import audit, roles
 from accounts.models import User as Account
-from accounts.permissions import is_protected_from_provisioning
+from accounts.permissions import (
+    PROVISIONED_ROLES,
+    is_protected_from_provisioning,
+    privileged_accounts,
+)
 from assignments.models import AssignmentRule
 from people.models import Department, EmployeeProfile
 
@@ -399,6 +403,26 @@ def _refuse_privileged(identity: ScimIdentity | None) -> None:
         )
 
 
+def _refuse_moving_privileged(department: Department, member_users: set[int]) -> None:
+    """A group change may not move an administrator, HR or editor account into or out of a
+    department (the same rule as for the user itself)."""
+    leaving = EmployeeProfile.objects.filter(department=department).exclude(
+        user_id__in=member_users
+    )
+    joining = Account.objects.filter(pk__in=member_users).exclude(employee__department=department)
+    moved = privileged_accounts(PROVISIONED_ROLES).filter(
+        Q(pk__in=leaving.values("user_id")) | Q(pk__in=joining.values("pk"))
+    )
+    emails = sorted(moved.values_list("email", flat=True))
+    if emails:
+        raise ScimProblem(
+            403,
+            f"{', '.join(emails)}: administrator, HR or editor accounts; only an administrator "
+            "may change their department in CX Academy.",
+            "mutability",
+        )
+
+
 def _uuid_or_none(raw: str):
     import uuid
 
@@ -686,6 +710,7 @@ def save_group(resource: Group, group: ScimGroup | None) -> ScimGroup:
     )
     if len(member_users) != len(set(wanted)):
         raise ScimProblem(400, "Some group members are not known users.", "invalidValue")
+    _refuse_moving_privileged(department, member_users)
     now = timezone.now()
     EmployeeProfile.objects.filter(department=department).exclude(user_id__in=member_users).update(
         department=None, updated_at=now

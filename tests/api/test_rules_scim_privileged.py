@@ -8,7 +8,7 @@ import pytest
 from accounts.factories import UserFactory
 from accounts.models import User
 
-from .test_scim import PATCH, USER
+from .test_scim import GROUP, PATCH, USER
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,40 @@ def test_the_people_import_and_scim_protect_the_same_accounts(privileged, learne
         assert (person.pk in protected_from_hr) == is_protected_from_provisioning(person)
     assert {privileged["editor"].pk, privileged["staff"].pk, hr_colleague.pk} <= protected_from_hr
     assert learner.pk not in protected_from_hr and champion.pk not in protected_from_hr
+
+
+def test_a_group_change_cannot_move_a_privileged_account_between_departments(
+    scim, privileged, learner
+):
+    from people.models import Department, EmployeeProfile
+
+    hr_colleague = privileged["hr"]
+    service = Department.objects.create(name="Kundenservice")
+    EmployeeProfile.objects.update_or_create(user=hr_colleague, defaults={"department": service})
+    group = scim.call("get", '/Groups?filter=displayName eq "Kundenservice"').json()["Resources"][0]
+    hr_id, learner_id = _scim_id(scim, hr_colleague.email), _scim_id(scim, learner.email)
+    body = {"schemas": [GROUP], "displayName": "Kundenservice"}
+
+    # keeping the HR colleague where an administrator put them and adding a learner is fine
+    kept = scim.call(
+        "put",
+        f"/Groups/{group['id']}",
+        {**body, "members": [{"value": hr_id}, {"value": learner_id}]},
+    )
+    assert kept.status_code == 200, kept.content
+    # taking them out of the department is not
+    removed = scim.call(
+        "put", f"/Groups/{group['id']}", {**body, "members": [{"value": learner_id}]}
+    )
+    assert removed.status_code == 403 and removed.json()["scimType"] == "mutability"
+    assert hr_colleague.email in removed.json()["detail"]
+    # nor moving them into another department
+    other = scim.call(
+        "post",
+        "/Groups",
+        {"schemas": [GROUP], "displayName": "Vertrieb", "members": [{"value": hr_id}]},
+    )
+    assert other.status_code == 403, other.content
+    hr_colleague.employee.refresh_from_db()
+    assert hr_colleague.employee.department == service
+    assert not Department.objects.filter(name="Vertrieb").exists()
