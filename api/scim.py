@@ -801,6 +801,7 @@ class GroupView(ScimView):
     def delete(self, request, group_id: str):
         group = self._group(group_id)
         department = group.department
+        _refuse_moving_privileged(department, set())
         if AssignmentRule.objects.filter(department=department).exists():
             raise ScimProblem(
                 409,

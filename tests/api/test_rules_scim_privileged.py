@@ -110,6 +110,9 @@ def test_a_group_change_cannot_move_a_privileged_account_between_departments(
         {"schemas": [GROUP], "displayName": "Vertrieb", "members": [{"value": hr_id}]},
     )
     assert other.status_code == 403, other.content
+    # nor deleting their department
+    deleted = scim.call("delete", f"/Groups/{group['id']}")
+    assert deleted.status_code == 403, deleted.content
     hr_colleague.employee.refresh_from_db()
     assert hr_colleague.employee.department == service
     assert not Department.objects.filter(name="Vertrieb").exists()
