@@ -355,8 +355,17 @@ def correct_certificate_name(certificate: Certificate, name: str, actor) -> Cert
 
 
 def certificates_for_hr(query: str = ""):
-    """Issued certificates, newest first, for HR to find by name, e-mail, course or code."""
+    """Issued certificates, newest first, for HR to find by name, e-mail, course or code.
+
+    When the privacy policy hides individual progress from HR, a list of who holds which
+    certificate would show it: HR then finds a certificate only by its exact code (which its
+    holder gives them, and which the public verification page shows anyway)."""
+    from accounts import privacy
+
     certificates = Certificate.objects.select_related("user").order_by("-issued_at", "-pk")
+    if not privacy.policy_for(privacy.HR).individual_progress:
+        code = query.strip()
+        return certificates.filter(code__iexact=code) if code and " " not in code else []
     for word in query.split():
         certificates = certificates.filter(
             Q(learner_name__icontains=word)

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import privacy
 from accounts.permissions import hr_required
 from core.mail import site_url
 from core.redirects import with_query
@@ -137,7 +138,12 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "curriculum/certificate_list.html",
-        {"form": form, "page_obj": page_obj, "query": query},
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "query": query,
+            "individual": privacy.policy_for(privacy.HR).individual_progress,
+        },
         status=400 if form.errors else 200,
     )
 

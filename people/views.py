@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import privacy
 from accounts.permissions import hr_required
 from core.exports import csv_response, xlsx_response
 
@@ -56,7 +57,12 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/employee_list.html",
-        {"form": form, "page_obj": page_obj, "query": query.urlencode()},
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "query": query.urlencode(),
+            "individual": privacy.policy_for(privacy.HR).individual_progress,
+        },
     )
 
 

@@ -286,6 +286,17 @@ def drill_down(
     ).order_by(*(f"-{field}" if descending else field for field in order))
 
 
+def person_page(viewer, person) -> dict:
+    """What `viewer` (HR) sees on `person`'s page: who they are, and their training only when
+    the privacy policy lets the viewer see this person's individual progress (the view is then
+    logged for the person)."""
+    individual = privacy.can_see_progress(viewer, person)
+    if not individual:
+        return {"person": person, "individual": False, "minimum": privacy.min_group_size()}
+    privacy.record_views(viewer, [person], "reports.person", privacy.HR)
+    return {"person": person, "individual": True, **person_training(person)}
+
+
 def person_training(user) -> dict:
     """What HR sees on a person's page: assignments with status, every course started, and
     certificates (three queries)."""

@@ -136,14 +136,11 @@ def people(request: HttpRequest, dimension: str) -> HttpResponse:
 @require_GET
 @hr_required
 def person(request: HttpRequest, user_id: int) -> HttpResponse:
-    """One person's training for HR: assignments with status and dates, courses, certificates."""
+    """One person for HR; their assignments, courses and certificates if the policy allows."""
     if user_id > 2**63 - 1:
         raise Http404
     user = get_object_or_404(User.objects.select_related("employee"), pk=user_id)
-    privacy.record_views(request.user, [user], "reports.person", privacy.HR)
-    return render(
-        request, "reports/person.html", {"person": user, **services.person_training(user)}
-    )
+    return render(request, "reports/person.html", services.person_page(request.user, user))
 
 
 @require_GET

@@ -162,3 +162,33 @@ def test_the_certificate_list_needs_constant_queries(client_as, hr_user, tree):
     for _ in range(4):
         _finish(UserFactory(), tree)
     assert count() == one
+
+
+@pytest.mark.django_db
+def test_under_a_strict_policy_hr_finds_a_certificate_only_by_its_code(
+    client_as, hr_user, employee, tree, privacy_settings
+):
+    """Regression (#21 review): /certificates/ listed everyone's certificates by name although
+    the policy hides individual progress from HR. The code its holder hands over still finds
+    it (the public verification page shows as much), so a wrong name can still be corrected."""
+    certificate = _finish(employee, tree)
+    other = _finish(EmployeeProfileFactory(user__last_name="Zweitmann").user, tree)
+    privacy_settings(hr_individual_progress=False)
+    client = client_as(hr_user)
+    for query in ("", "?q=Lernfreudig", "?q=lena", f"?q={tree.course.title}", "?q=Lena+X"):
+        html = client.get(f"/certificates/{query}").content.decode()
+        assert certificate.code not in html and other.code not in html, query
+        assert "Zweitmann" not in html and employee.email not in html, query
+        assert 'data-privacy="individual-hidden"' in html
+    found = client.get(f"/certificates/?q={certificate.code.lower()}").content.decode()
+    assert certificate.code in found and other.code not in found
+    response = client.post(
+        f"/certificates/{certificate.code}/name/", {"learner_name": "Lena Meyer"}
+    )
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.learner_name == "Lena Meyer"
+
+    privacy_settings(hr_individual_progress=True)
+    html = client.get("/certificates/").content.decode()
+    assert certificate.code in html and other.code in html

@@ -104,3 +104,59 @@ def test_big_numbers_get_thousands_separators(client_as, hr_user, data, monkeypa
     )
     html = client_as(hr_user).get("/reports/").content.decode()
     assert 'data-stat="total">12.345<' in html and 'data-stat="completed">1.234<' in html
+
+
+@pytest.mark.django_db
+def test_person_page_hides_training_when_the_policy_hides_individual_progress(
+    client_as, hr_user, data, privacy_settings
+):
+    """Regression (#21 review): the person page showed assignments, courses and certificates
+    although HR may only see aggregates; the employee list linked to it."""
+    from accounts.models import ResultView
+
+    privacy_settings(hr_individual_progress=False)
+    done = data["done"].user
+    certificate = done.certificates.get()
+    client = client_as(hr_user)
+    response = client.get(f"/reports/person/{done.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert done.display_name in html and done.email in html  # who they are: master data
+    assert 'data-privacy="individual-hidden"' in html
+    assert data["tree"].course.title not in html and certificate.code not in html
+    assert "Zertifikate" not in html and "Abgeschlossen am" not in html
+    assert not ResultView.objects.filter(subject=done).exists()  # nothing was seen
+    employees = client.get("/people/").content.decode()
+    assert "/reports/person/" not in employees and done.display_name in employees
+
+    privacy_settings(hr_individual_progress=True)
+    html = client.get(f"/reports/person/{done.pk}/").content.decode()
+    assert certificate.code in html and data["tree"].course.title in html
+    assert ResultView.objects.filter(subject=done, viewer=hr_user).count() == 1
+    assert f'href="/reports/person/{done.pk}/"' in client.get("/people/").content.decode()
+
+
+@pytest.mark.django_db
+def test_person_page_under_a_strict_policy_is_still_for_hr_only(
+    client, client_as, data, hr_user, privacy_settings
+):
+    """Each role, GET and POST: only HR opens it, whatever the policy; nobody's view logged."""
+    from accounts.models import ResultView
+
+    privacy_settings(hr_individual_progress=False, manager_individual_progress=True)
+    person = data["done"].user
+    manager = UserFactory(roles=["Learner"])
+    data["done"].manager = manager
+    data["done"].save()
+    url = f"/reports/person/{person.pk}/"
+    for roles in (["Learner"], ["Learner", "Champion"], ["Learner", "Editor"]):
+        user = UserFactory(roles=roles)
+        assert client_as(user).get(url).status_code == 403
+        assert client_as(user).post(url).status_code == 405  # a page to read, never a form
+    # their manager may see their progress on My team, but this is HR's page
+    assert client_as(manager).get(url).status_code == 403
+    assert client_as(hr_user).get(url).status_code == 200
+    assert client_as(hr_user).post(url).status_code == 405
+    client.logout()
+    assert client.get(url).status_code == 302 and client.post(url).status_code == 405
+    assert not ResultView.objects.exists()
