@@ -58,6 +58,8 @@ def test_days_after_hire_count_from_the_hire_date_or_today_when_unknown():
     assert services.planned_due_date(rule, _person(), today) == datetime.date(2026, 5, 31)
     fixed = AssignmentRule(due_date=DUE)
     assert services.planned_due_date(fixed, hired, today) == DUE
+    unknown_hire = AssignmentRule(due_days_after_hire=30, grace_days=0)
+    assert services.due_date_for(unknown_hire, _person(), today) == datetime.date(2026, 5, 31)
 
 
 def test_a_past_due_date_gets_the_grace_period_only_when_the_rule_gives_one():
@@ -130,3 +132,220 @@ def test_a_department_rule_reaches_its_sub_departments_but_not_its_parent():
         AssignmentRule(target_kind=TargetKind.FILTERS, department=north)
     )
     assert filtered(_person(department_id=north.pk)) and not filtered(_person())
+
+
+@pytest.mark.django_db
+def test_a_rule_for_named_people_reaches_exactly_them():
+    from accounts.factories import UserFactory
+
+    chosen, other = UserFactory(), UserFactory()
+    rule = AssignmentRule.objects.create(target_kind=TargetKind.PEOPLE, due_date=DUE)
+    rule.people.set([chosen])
+    matches = services.rule_matcher(rule)
+    assert matches(_person(user_id=chosen.pk))
+    assert not matches(_person(user_id=other.pk))
+
+
+@pytest.mark.django_db
+def test_mass_assignment_without_filters_reaches_every_active_person():
+    from people.factories import EmployeeProfileFactory
+
+    EmployeeProfileFactory(staff_role="service")
+    EmployeeProfileFactory(staff_role="")
+    EmployeeProfileFactory(is_active=False)
+    assert services.count_targets() == 2
+
+
+@pytest.mark.django_db
+def test_mass_assignment_by_location_and_hire_date_keeps_only_those_people():
+    from people.factories import EmployeeProfileFactory, LocationFactory
+    from people.models import EmployeeProfile
+
+    hamburg, berlin = LocationFactory(name="Hamburg"), LocationFactory(name="Berlin")
+    early = EmployeeProfileFactory(location=hamburg, hire_date=datetime.date(2025, 1, 1))
+    EmployeeProfileFactory(location=hamburg, hire_date=datetime.date(2026, 6, 1))
+    EmployeeProfileFactory(location=berlin, hire_date=datetime.date(2025, 1, 1))
+    everyone = EmployeeProfile.objects.all()
+    chosen = services.filter_profiles(
+        everyone, location=hamburg, hired_until=datetime.date(2025, 12, 31)
+    )
+    assert list(chosen) == [early]
+    assert services.count_targets(location=hamburg) == 2
+    assert services.count_targets(hired_until=datetime.date(2025, 12, 31)) == 2
+
+
+@pytest.mark.django_db
+def test_assignment_mails_leave_in_spaced_batches(settings):
+    from outbox.models import OutboxMessage
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # with a worker, batches wait their turn
+    settings.INVITATION_BATCH_SIZE, settings.INVITATION_BATCH_SECONDS = 2, 60
+    before = timezone.now()
+    services.schedule_assignment_notices([11, 12, 13, 14, 15])
+    batches = list(OutboxMessage.objects.order_by("pk"))
+    assert [b.payload["args"] for b in batches] == [[[11, 12]], [[13, 14]], [[15]]]
+    assert {b.topic for b in batches} == {"assignment-batch"}  # how operations find them
+    assert batches[0].next_attempt_at is None  # the first batch at once
+    waits = [(b.next_attempt_at - before).total_seconds() for b in batches[1:]]
+    assert 60 <= waits[0] < 70 and 120 <= waits[1] < 130
+
+
+def _forecast_rule(tree, **fields):
+    return AssignmentRule.objects.create(
+        course=tree.course, target_kind=TargetKind.STAFF_ROLE, staff_role="service", **fields
+    )
+
+
+@pytest.mark.django_db
+def test_the_import_forecast_counts_new_assignments_and_who_gets_the_grace_period(tree):
+    from accounts.factories import UserFactory
+    from assignments.models import Assignment
+
+    today = datetime.date(2026, 5, 1)
+    assigned = UserFactory()
+    Assignment.objects.create(user=assigned, course=tree.course, due_date=DUE)
+    _forecast_rule(tree, due_date=datetime.date(2026, 4, 1), grace_days=14)
+    people = [
+        _person(user_id=None, staff_role="service"),  # a new employee
+        _person(user_id=assigned.pk, staff_role="service"),  # has the course already
+        _person(user_id=None, staff_role="lead"),  # not targeted
+    ]
+    forecast = services.forecast_for_profiles(people, today)
+    assert forecast == {"assignments": 1, "given_grace": 1, "overdue_at_once": 0}
+
+
+@pytest.mark.django_db
+def test_the_import_forecast_warns_of_training_overdue_at_once_without_grace(tree):
+    today = datetime.date(2026, 5, 1)
+    _forecast_rule(tree, due_date=datetime.date(2026, 4, 1), grace_days=0)
+    _forecast_rule(tree, due_date=datetime.date(2026, 5, 1), grace_days=0)  # due today: fine
+    people = [
+        _person(user_id=None, staff_role="service"),
+        _person(user_id=None, staff_role="service"),
+    ]
+    forecast = services.forecast_for_profiles(people, today)
+    assert forecast == {"assignments": 4, "given_grace": 0, "overdue_at_once": 2}
+
+
+@pytest.mark.django_db
+def test_the_import_forecast_skips_rules_without_courses(tree):
+    AssignmentRule.objects.create(
+        target_kind=TargetKind.FILTERS, due_date=datetime.date(2020, 1, 1)
+    )
+    forecast = services.forecast_for_profiles([_person(user_id=None)], datetime.date(2026, 5, 1))
+    assert forecast == {"assignments": 0, "given_grace": 0, "overdue_at_once": 0}
+
+
+def _assigned_user_ids(rule) -> set[int]:
+    from assignments.models import Assignment
+
+    services.apply_rule(rule)
+    return set(Assignment.objects.filter(rule=rule).values_list("user_id", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_new_location_or_staff_role_rule_assigns_exactly_those_people(tree):
+    from people.factories import EmployeeProfileFactory, LocationFactory
+
+    hamburg = LocationFactory(name="Hamburg")
+    here = EmployeeProfileFactory(location=hamburg, staff_role="lead")
+    agent = EmployeeProfileFactory(staff_role="agent")
+    EmployeeProfileFactory(staff_role="")
+    by_location = AssignmentRule.objects.create(
+        course=tree.course, target_kind=TargetKind.LOCATION, location=hamburg, due_date=DUE
+    )
+    assert _assigned_user_ids(by_location) == {here.user_id}
+    by_role = AssignmentRule.objects.create(
+        course=tree.course, target_kind=TargetKind.STAFF_ROLE, staff_role="agent", due_date=DUE
+    )
+    assert _assigned_user_ids(by_role) == {agent.user_id}
+
+
+@pytest.mark.django_db
+def test_a_new_filter_rule_assigns_only_people_meeting_every_filter(tree):
+    from people.factories import EmployeeProfileFactory, LocationFactory, TeamFactory
+
+    hamburg, team = LocationFactory(name="Hamburg"), TeamFactory(name="Kasse")
+    fits = {
+        "location": hamburg,
+        "team": team,
+        "staff_role": "agent",
+        "hire_date": datetime.date(2026, 3, 1),
+    }
+    match = EmployeeProfileFactory(**fits)
+    for change in (
+        {"location": LocationFactory(name="Berlin")},
+        {"team": TeamFactory(name="Lager")},
+        {"staff_role": "lead"},
+        {"hire_date": datetime.date(2025, 12, 31)},
+        {"hire_date": datetime.date(2026, 7, 1)},
+    ):
+        EmployeeProfileFactory(**{**fits, **change})
+    rule = AssignmentRule.objects.create(
+        course=tree.course,
+        target_kind=TargetKind.FILTERS,
+        location=hamburg,
+        team=team,
+        staff_role="agent",
+        hired_from=datetime.date(2026, 1, 1),
+        hired_until=datetime.date(2026, 6, 30),
+        due_date=DUE,
+    )
+    assert _assigned_user_ids(rule) == {match.user_id}
+
+
+@pytest.mark.django_db
+def test_a_rule_applied_for_a_given_day_counts_the_grace_period_from_that_day(tree):
+    from people.factories import EmployeeProfileFactory
+
+    person = EmployeeProfileFactory(staff_role="agent")
+    rule = AssignmentRule.objects.create(
+        course=tree.course,
+        target_kind=TargetKind.STAFF_ROLE,
+        staff_role="agent",
+        due_date=datetime.date(2020, 1, 1),
+        grace_days=10,
+    )
+    (assignment,) = services.create_rule_assignments(rule, today=datetime.date(2026, 5, 1))
+    assert (assignment.user_id, assignment.due_date) == (person.user_id, datetime.date(2026, 5, 11))
+
+
+@pytest.mark.django_db
+def test_applying_a_rule_costs_the_same_queries_for_many_people(tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from people.factories import EmployeeProfileFactory
+
+    def queries_to_apply(people: int, role: str) -> int:
+        for _ in range(people):
+            EmployeeProfileFactory(staff_role=role, hire_date=datetime.date(2026, 1, 1))
+        rule = AssignmentRule.objects.create(
+            course=tree.course,
+            target_kind=TargetKind.STAFF_ROLE,
+            staff_role=role,
+            due_days_after_hire=30,
+        )
+        with CaptureQueriesContext(connection) as captured:
+            assert services.apply_rule(rule) == people
+        return len(captured)
+
+    queries_to_apply(1, "trainee")  # the first one also fills caches (locales)
+    assert queries_to_apply(1, "agent") == queries_to_apply(4, "lead")
+
+
+@pytest.mark.django_db
+def test_hrs_search_finds_people_by_any_part_of_their_name_mail_or_job():
+    from people.factories import EmployeeProfileFactory
+    from people.models import EmployeeProfile
+
+    person = EmployeeProfileFactory(
+        user__first_name="Mira",
+        user__last_name="Okafor",
+        user__email="m.okafor@cx-academy.example",
+        job_title="Teamleitung Kasse",
+    )
+    EmployeeProfileFactory(user__first_name="Paul", user__last_name="Weber", job_title="Lager")
+    for search in ("mira", "OKAFOR", "m.okafor@", "teamleitung", "mira okafor"):
+        found = services.filter_profiles(EmployeeProfile.objects.all(), search=search)
+        assert list(found) == [person], search
