@@ -349,3 +349,48 @@ def test_hrs_search_finds_people_by_any_part_of_their_name_mail_or_job():
     for search in ("mira", "OKAFOR", "m.okafor@", "teamleitung", "mira okafor"):
         found = services.filter_profiles(EmployeeProfile.objects.all(), search=search)
         assert list(found) == [person], search
+
+
+@pytest.mark.django_db
+def test_an_assignment_shows_the_progress_of_its_own_course_only(tree, learner):
+    from assignments.models import Assignment
+    from curriculum import services as progress
+    from curriculum.factories import CoursePageFactory
+
+    other = CoursePageFactory(parent=tree.path, slug="andere", title="Anderer Kurs")
+    Assignment.objects.create(user=learner, course=tree.course, due_date=DUE)
+    Assignment.objects.create(user=learner, course=other, due_date=DUE)
+    progress.enrol(learner, other)
+    rows = services.assignments_with_status(
+        Assignment.objects.order_by("pk"), today=datetime.date(2026, 3, 1)
+    )
+    assert [row.status for row in rows] == [Status.NOT_STARTED, Status.IN_PROGRESS]
+
+
+@pytest.mark.django_db
+def test_statuses_are_those_of_the_day_asked_for(tree, learner):
+    from assignments.models import Assignment
+
+    Assignment.objects.create(user=learner, course=tree.course, due_date=DUE)
+    (row,) = services.assignments_with_status(
+        Assignment.objects.all(), today=DUE + datetime.timedelta(days=1)
+    )
+    assert row.status == Status.OVERDUE
+    (row,) = services.assignments_with_status(
+        Assignment.objects.all(), today=datetime.date(2026, 1, 1)
+    )
+    assert row.status == Status.NOT_STARTED
+
+
+@pytest.mark.django_db
+def test_a_dashboard_of_many_assignments_reads_them_in_one_query(
+    tree, learner, other_learner, django_assert_num_queries
+):
+    from assignments.models import Assignment
+
+    for user in (learner, other_learner):
+        Assignment.objects.create(user=user, course=tree.course, due_date=DUE)
+    with django_assert_num_queries(1):
+        by_user = services.assignments_for_users([learner.pk, other_learner.pk])
+        shown = [(row.user.email, row.course.title) for rows in by_user.values() for row in rows]
+    assert len(shown) == 2
