@@ -4,9 +4,10 @@ nothing individual may show: no result of the learner (certificate, observation 
 map, reflection, due date of their training) anywhere, and their name only on the pages listed
 below with the reason why a name there reveals no result.
 
+The REST and SCIM API is walked the same way with an HR token that may read everything.
 A new view is walked automatically: if it shows a person's result, or names a person on a page
-not listed here, this test fails. (The hand-picked deep checks of reports, exports, API and
-digests are in tests/reports/test_privacy_walk.py.)"""
+not listed here, this test fails. (Deeper checks of the report tables, exports, small-group
+suppression and the e-mail digests are in tests/reports/test_privacy_walk.py.)"""
 
 from __future__ import annotations
 
@@ -83,9 +84,18 @@ QUERIES = {
     "team:overview": ["show=all"],
 }
 
-# Not walked with a session: the REST/SCIM API (a session gets 401; with a token it is walked in
-# tests/reports/test_privacy_walk.py) and the learner's own things (a step, not a page).
-NOT_WALKED_PREFIX = "api:"
+# The REST/SCIM API answers a session with 401: it is walked again with an HR token that may
+# read every resource family. Resources that name people without results -> why.
+API_NAMES_WITHOUT_RESULTS = {
+    "api:employee-list": "who works here, in which unit: master data",
+    "api:employee-detail": "one employee's master data",
+    "api:scim_users": "provisioning: the identity system's own master data",
+    "api:scim_user": "provisioning: the identity system's own master data",
+    "api:scim_groups": "provisioning: department membership",
+    "api:scim_group": "provisioning: department membership",
+    "api:champion-group-list": "who is in which coaching group (membership)",
+    "api:champion-group-detail": "who is in the group (membership)",
+}
 DUE = datetime.date(2031, 7, 13)
 
 
@@ -132,8 +142,6 @@ def urls_to_walk(kwargs) -> list[tuple[str, str]]:
     """(url name, address) of every project page a session can GET, with its query variants."""
     walked = []
     for name in sorted(project_url_names()):
-        if name.startswith(NOT_WALKED_PREFIX):
-            continue
         key = EXPECTED[name][0]
         url = reverse(name, kwargs=kwargs[key] if key else None)
         walked.append((name, url))
@@ -187,6 +195,7 @@ def test_every_listed_page_exists():
     names = project_url_names()
     listed = {name for _role, name in NAME_WITHOUT_RESULTS} | {n for _r, n in OWN_WORK}
     assert listed <= names and set(QUERIES) <= names and CODE_IN_ADDRESS <= names
+    assert set(API_NAMES_WITHOUT_RESULTS) <= names
 
 
 @pytest.mark.django_db
@@ -214,3 +223,40 @@ def test_the_walk_finds_individual_results_under_an_open_policy(
     code = marks["results"][0]
     assert any("/reports/person/" in leak and code in leak for leak in leaks), leaks
     assert any("/certificates/?q=Quellmalz" in leak for leak in leaks), leaks
+    leaks, _answered = api_leaks(viewers["hr"], kwargs, marks)
+    assert any("/api/v1/certificates/" in leak and code in leak for leak in leaks), leaks
+
+
+def api_leaks(hr_user, kwargs, marks) -> tuple[list[str], int]:
+    """What individual every API URL shows to an HR token allowed every resource family."""
+    from rest_framework.test import APIClient
+
+    from api.models import ResourceFamily
+    from api.services import create_token
+
+    _token, key = create_token(
+        hr_user, "HR system", dict.fromkeys(ResourceFamily.values, "read"), 30, 10_000
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    leaks, answered = [], 0
+    for name, url in urls_to_walk(kwargs):
+        if not name.startswith("api:"):
+            continue
+        response = client.get(url)
+        answered += response.status_code == 200
+        text = page_text(response)
+        if results := [m for m in marks["results"] if m in text]:
+            leaks.append(f"{url}: result {results}")
+        names = [m for m in marks["names"] if m in text]
+        if names and response.status_code == 200 and name not in API_NAMES_WITHOUT_RESULTS:
+            leaks.append(f"{url}: name {names} in a resource not listed")
+    return leaks, answered
+
+
+@pytest.mark.django_db
+def test_strict_policy_every_api_resource_shows_nothing_individual(strict_world):
+    kwargs, viewers, marks = strict_world
+    leaks, answered = api_leaks(viewers["hr"], kwargs, marks)
+    assert answered > 5, "the token read almost nothing: the walk proves nothing"
+    assert not leaks, "\n".join(leaks)

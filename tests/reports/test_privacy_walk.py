@@ -1,5 +1,7 @@
 """Under the strictest visibility policy, walk every report, export, dashboard, API resource and
-digest and check that nothing describes an individual or a group smaller than the minimum."""
+digest and check that nothing describes an individual or a group smaller than the minimum.
+Every URL of the project (not a hand-picked list) is walked in
+tests/accounts/test_privacy_walk_every_url.py."""
 
 from __future__ import annotations
 
