@@ -26,6 +26,25 @@ async function lessonUrls() {
 }
 
 const RESYNC_MS = 60 * 60 * 1000;
+// Images and downloads of a kept lesson are kept too, each up to this size (bigger ones stay online).
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+const FILE_PATHS = /\/(?:media|documents)\/[^"'\s,<>]+/g;
+
+async function cacheFiles(cache, html) {
+  const paths = new Set((html.match(FILE_PATHS) || []).map((path) => path.replace(/&amp;/g, "&")));
+  for (const path of paths) {
+    if (await cache.match(path)) continue;
+    try {
+      const response = await fetch(path, { credentials: "same-origin" });
+      if (!response.ok || response.redirected) continue;
+      if (Number(response.headers.get("Content-Length") || 0) > MAX_FILE_BYTES) continue;
+      const body = await response.blob();
+      if (body.size <= MAX_FILE_BYTES) await cache.put(path, new Response(body, { headers: response.headers }));
+    } catch (error) {
+      /* offline again: the next visit tries once more */
+    }
+  }
+}
 
 async function cacheLessons(listUrl) {
   const cache = await caches.open(CACHE);
@@ -39,7 +58,11 @@ async function cacheLessons(listUrl) {
   for (const lesson of data.lessons) {
     try {
       const page = await fetch(lesson.url, { credentials: "same-origin" });
-      if (page.ok && !page.redirected) await cache.put(lesson.url, page);
+      if (page.ok && !page.redirected) {
+        const html = await page.clone().text();
+        await cache.put(lesson.url, page);
+        await cacheFiles(cache, html);
+      }
     } catch (error) {
       /* offline again: the next visit tries once more */
     }
@@ -61,6 +84,10 @@ self.addEventListener("fetch", (event) => {
         return response;
       }))
     );
+    return;
+  }
+  if (url.pathname.startsWith("/media/") || url.pathname.startsWith("/documents/")) {
+    event.respondWith(fetch(request).catch(async () => (await caches.match(url.pathname)) || Response.error()));
     return;
   }
   if (request.mode !== "navigate") return;

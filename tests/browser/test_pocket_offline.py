@@ -59,9 +59,13 @@ def log_in(page, base: str, email: str) -> None:
     page.wait_for_url(f"{base}/", timeout=15_000)
 
 
-def learner_with_an_offline_lesson(live_server, home_page, new_page):
-    """A learner logged in on a phone whose first assigned lesson the service worker keeps."""
+def learner_with_an_offline_lesson(live_server, home_page, new_page, body=None):
+    """A learner logged in on a phone whose first assigned lesson (with `body`, if given) the
+    service worker keeps."""
     tree = build_course_tree(home_page, lessons=2)
+    if body:
+        tree.lessons[0].body = body
+        tree.lessons[0].save_revision().publish()
     learner = UserFactory(roles=[roles.LEARNER], email="pia@cx-academy.example")
     Assignment.objects.create(
         user=learner, course=tree.course, due_date=timezone.localdate() + timezone.timedelta(7)
@@ -129,6 +133,37 @@ def test_a_mark_made_offline_waits_for_the_next_log_in_when_the_session_ended(
     log_in(page, live_server.url, learner.email)
     wait_until(page, OUTBOX_EMPTY, what="the queued mark to be sent after log-in")
     assert LessonCompletion.objects.filter(user=learner, lesson=lesson).count() == 1
+
+
+@pytest.mark.timeout(120)
+def test_a_kept_lesson_keeps_its_images_and_downloads(live_server, home_page, new_page):
+    from django.core.files.base import ContentFile
+
+    from wagtail.documents.models import Document
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    image = Image.objects.create(title="Tresen", file=get_test_image_file())
+    document = Document.objects.create(
+        title="Checkliste", file=ContentFile(b"%PDF-1.4 Checkliste", name="checkliste.pdf")
+    )
+    body = [
+        ("image", {"image": image, "alt_text": "Ein Tresen", "caption": ""}),
+        ("document", {"document": document, "title": "Checkliste laden"}),
+    ]
+    page, _learner, lesson = learner_with_an_offline_lesson(
+        live_server, home_page, new_page, body=body
+    )
+    for path in (image.get_rendition("width-640").url, document.url):
+        wait_until(page, CACHED, arg=path, timeout=30, what=f"{path} to be kept offline")
+
+    page.context.set_offline(True)
+    page.goto(live_server.url + lesson.url)
+    shown = "() => { const img = document.querySelector('.lesson-image img');"
+    shown += " return Boolean(img && img.complete && img.naturalWidth > 0); }"
+    wait_until(page, shown, what="the lesson's image to show offline")
+    fetched = "url => fetch(url).then(r => r.ok ? r.text() : '').catch(() => '')"
+    assert "Checkliste" in page.evaluate(fetched, document.url)
 
 
 # Lighthouse's "Slow 4G" profile: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up.
