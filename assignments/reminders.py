@@ -149,14 +149,22 @@ def remind_from_report(
         hr_user,
         plan,
         reason=ReminderReason.HR,
-        mail=lambda person, items: _hr_reminder(hr_user, person, items, today),
+        mail=lambda person, items: reminder_mail(
+            "assignments/email/hr_reminder",
+            person,
+            items,
+            today,
+            sender_name=hr_user.get_full_name() or hr_user.email,
+        ),
         topic="reminder-hr",
         audit_action="reports.reminded",
         today=today,
     )
 
 
-def _hr_reminder(sender: User, person: User, items: list[Assignment], today: datetime.date):
+def reminder_mail(template: str, person: User, items: list[Assignment], today, **sender):
+    """A reminder of `items` to `person`, in their language; `sender` names who asks (the
+    manager or HR colleague, as the template calls them)."""
     language = language_of(person)
     with translation.override(language):
         courses = [
@@ -164,20 +172,11 @@ def _hr_reminder(sender: User, person: User, items: list[Assignment], today: dat
                 "title": (course := a.course.localized).title,
                 "due_date": a.due_date,
                 "overdue": a.due_date < today,
+                "days_overdue": (today - a.due_date).days,
                 "url": site_url(course.url),
             }
             for a in items
         ]
         label = gettext("Open CX Academy")
-    return compose(
-        "assignments/email/hr_reminder",
-        {
-            "user": person,
-            "sender_name": sender.get_full_name() or sender.email,
-            "courses": courses,
-            "action_url": site_url("/"),
-            "action_label": label,
-        },
-        to=person.email,
-        language=language,
-    )
+    context = {"user": person, "courses": courses, "action_url": site_url("/"), **sender}
+    return compose(template, {**context, "action_label": label}, to=person.email, language=language)

@@ -13,13 +13,12 @@ from enum import StrEnum
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, privacy
 from accounts.models import User
-from core.mail import compose, language_of, site_url
 from core.pages import default_language_page
 from curriculum.models import (
     Certificate,
@@ -35,7 +34,7 @@ from people.services import team_user_ids
 from quizzes.models import Attempt
 
 from .models import Assignment, AssignmentRule, ReminderReason, TargetKind
-from .reminders import ReminderResult, plan_reminders, send_reminders
+from .reminders import ReminderResult, plan_reminders, reminder_mail, send_reminders
 from .services import Status, create_rule_assignments, schedule_assignment_notices, with_progress
 
 
@@ -444,7 +443,13 @@ def remind_overdue(
         manager,
         plan_reminders(overdue, today),
         reason=ReminderReason.MANAGER,
-        mail=lambda person, items: _team_reminder(manager, person, items, today),
+        mail=lambda person, items: reminder_mail(
+            "assignments/email/team_reminder",
+            person,
+            items,
+            today,
+            manager_name=manager.get_full_name() or manager.email,
+        ),
         topic="reminder-manager",
         audit_action="team.reminded",
         today=today,
@@ -480,33 +485,6 @@ def reminder_messages(result: ReminderResult, individual: bool) -> list[tuple[st
             ("warning", gettext("Reminded recently, not again yet: %(names)s.") % {"names": names})
         )
     return told
-
-
-def _team_reminder(manager, person: User, items: list[Assignment], today: datetime.date):
-    language = language_of(person)
-    with translation.override(language):
-        courses = [
-            {
-                "title": (course := a.course.localized).title,
-                "due_date": a.due_date,
-                "days_overdue": (today - a.due_date).days,
-                "url": site_url(course.url),
-            }
-            for a in items
-        ]
-        label = gettext("Open CX Academy")
-    return compose(
-        "assignments/email/team_reminder",
-        {
-            "user": person,
-            "manager_name": manager.get_full_name() or manager.email,
-            "courses": courses,
-            "action_url": site_url("/"),
-            "action_label": label,
-        },
-        to=person.email,
-        language=language,
-    )
 
 
 # Assigning -------------------------------------------------------------------------------------
