@@ -101,9 +101,7 @@ def test_failed_logins_are_limited_per_account(client, home_page, settings):
         client.post("/accounts/login/", {"login": victim.email, "password": "falsch"})
     blocked = client.post("/accounts/login/", {"login": victim.email, "password": PASSWORD})
     assert "_auth_user_id" not in client.session
-    assert "too many" in blocked.content.decode().lower() or "zu viele" in (
-        blocked.content.decode().lower()
-    )
+    assert "zu viele" in blocked.content.decode().lower()
     ok = client.post("/accounts/login/", {"login": colleague.email, "password": PASSWORD})
     assert ok.status_code == 302 and client.session["_auth_user_id"] == str(colleague.pk)
 

@@ -68,7 +68,7 @@ def test_rate_limit_shown_to_the_manager(client_as, org, frozen_today):
     client.post("/team/remind/", {"person": org.tom.pk})
     response = client.post("/team/remind/", {"person": org.tom.pk}, follow=True)
     body = response.content.decode()
-    assert "Tom Muster" in body and ("nicht erneut" in body or "not again yet" in body)
+    assert "Tom Muster" in body and "nicht erneut" in body
     assert OutboxMessage.objects.count() == 1
 
 
@@ -122,7 +122,7 @@ def test_assign_keeps_existing_due_dates_and_lists_them(client_as, org, frozen_t
     assign(org.tom, org.tree.course, datetime.date(2026, 9, 1))
     client = client_as(org.maria)
     body = _assign_post(client, org, [org.tom, org.anna]).content.decode()
-    assert "Tom Muster" in body and ("Bereits zugewiesen" in body or "Already assigned" in body)
+    assert "Tom Muster" in body and "Bereits zugewiesen" in body
     _assign_post(client, org, [org.tom, org.anna], confirm="on")
     assert Assignment.objects.get(user=org.tom).due_date == datetime.date(2026, 9, 1)
     assert Assignment.objects.filter(user=org.anna).exists()
