@@ -1,0 +1,165 @@
+"""A real Celery worker is SIGKILLed in the middle of an employee import.
+
+HR apply an import of a few thousand people; the import's task goes through the outbox to a
+throwaway redis-server and a real `celery worker` (prefork, like production) runs it against the
+test database. When the import has written its first thousand profiles (inside its one
+transaction) the whole worker, pool included, is killed like an out-of-memory kill or a lost host.
+Nothing of the import may be visible, the job may not stay "running", and when HR start it again
+it runs to the end once. PostgreSQL only: the worker is another process on the same database.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection
+from django.test import override_settings
+
+from accounts import roles
+from accounts.factories import UserFactory
+from accounts.models import User
+from people.models import EmployeeImport, EmployeeProfile, ImportStatus
+from people.services import PROGRESS_KEY
+
+from ..people.test_import import HEADER, latest_job, org, upload  # noqa: F401 (org: a fixture)
+from .services import BASE_DIR, project_env
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.faults,
+    pytest.mark.celery_worker,
+    pytest.mark.django_db(transaction=True),
+]
+ROWS = 3000
+NODE = "importer@faults-test"
+
+
+def employee_file(rows: int) -> str:
+    return HEADER + "".join(
+        f"worker.kill.{n}@example.com,Vera,Nummer{n},Kundenservice,Hamburg,service,Beraterin,"
+        f",,2025-01-15,de,yes\n"
+        for n in range(rows)
+    )
+
+
+class Worker:
+    """`celery worker` in a session of its own, so one killpg takes the pool with it."""
+
+    def __init__(self, env: dict[str, str], log_path) -> None:
+        self.log = open(log_path, "ab")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork",
+             "--concurrency=1", "-n", NODE, "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "--loglevel=INFO"],
+            cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def kill(self) -> None:
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=20)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+def wait_for(what: str, condition, timeout: float, log_path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(
+        f"{what}: not within {timeout} s; worker log:\n{log_path.read_text()[-3000:]}"
+    )
+
+
+def status_of(job: EmployeeImport) -> str:
+    return EmployeeImport.objects.values_list("status", flat=True).get(pk=job.pk)
+
+
+def test_an_import_whose_worker_is_killed_changes_nothing_is_marked_interrupted_and_runs_once_when_restarted(  # noqa: E501
+    client_as,
+    org,
+    home_page,
+    broker,
+    tmp_path,  # noqa: F811
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker process needs the test database on PostgreSQL")
+    roles.ensure_roles()  # an earlier transactional test may have flushed the migrations' roles
+    hr_user = UserFactory(roles=[roles.LEARNER, roles.HR], email="hr-import@cx-academy.example")
+    db = connection.settings_dict
+    cache_url = broker.url.replace("/0", "/2")
+    env = project_env(
+        DEBUG="False",
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        CELERY_BROKER_URL=broker.url,
+        CELERY_RESULT_BACKEND="",
+        REDIS_URL=cache_url,  # the job's progress, read below
+        LOG_LEVEL="INFO",
+    )
+    log = tmp_path / "worker.log"
+    client = client_as(hr_user)
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=None):
+        upload(client, employee_file(ROWS))
+    job = latest_job()
+    assert job.status == ImportStatus.PREVIEW
+    progress = RedisCache(cache_url, {})  # the worker's cache, as the progress page reads it
+
+    def rows_done() -> int:
+        return progress.get(PROGRESS_KEY.format(job.pk), (0, 0))[0]
+
+    first = Worker(env, log)
+    second = None
+    try:
+        response = client.post(f"/people/import/{job.pk}/apply/", {"invitations": "never"})
+        assert response.status_code == 302
+        wait_for("the import writes its first profiles", lambda: rows_done() >= 1000, 180, log)
+        first.kill()
+        assert rows_done() < ROWS  # killed half-way
+        assert status_of(job) == ImportStatus.RUNNING  # nobody told the database
+        assert not User.objects.filter(email__startswith="worker.kill.").exists()
+
+        second = Worker(env, log)  # the same node name: it knows what its previous life ran
+        wait_for(
+            "the new worker marks the import interrupted",
+            lambda: status_of(job) != ImportStatus.RUNNING,
+            120,
+            log,
+        )
+        job.refresh_from_db()
+        assert job.status == ImportStatus.INTERRUPTED and job.runs == 1
+        assert job.error.startswith("Der Import wurde unterbrochen, weil der Hintergrunddienst")
+        assert not User.objects.filter(email__startswith="worker.kill.").exists()  # none half-way
+        assert not EmployeeProfile.objects.filter(user__email__startswith="worker.kill.").exists()
+        page = client.get(f"/people/import/{job.pk}/").content.decode()
+        assert "Nichts wurde geändert" in page and 'id="restart-import"' in page
+
+        response = client.post(f"/people/import/{job.pk}/restart/")
+        assert response.status_code == 302
+        wait_for("the restarted import finishes", lambda: status_of(job) == "done", 240, log)
+        job.refresh_from_db()
+        assert job.runs == 2 and job.result["created"] == ROWS, job.result
+        assert User.objects.filter(email__startswith="worker.kill.").count() == ROWS
+        assert EmployeeProfile.objects.filter(user__email__startswith="worker.kill.").count() == (
+            ROWS
+        )
+    finally:
+        first.stop()
+        if second is not None:
+            second.stop()
