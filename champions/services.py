@@ -15,8 +15,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Max, Q
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Avg, Count, F, Max, Q, Window
+from django.db.models.functions import RowNumber, TruncMonth, TruncWeek
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -428,8 +428,14 @@ def member_overview(group: CoachingGroup, policy: privacy.RolePolicy | None = No
     ):
         last_session[session["attendees"]] = session["held_on"]
     enrolled = defaultdict(list)
+    # Only the latest three per member are shown: ranked in the database rather than loading
+    # every enrolment (and its course page) of the group.
     for e in (
         CourseEnrolment.objects.filter(user_id__in=progress_ids)
+        .annotate(
+            latest=Window(RowNumber(), partition_by="user_id", order_by=F("started_at").desc())
+        )
+        .filter(latest__lte=3)
         .select_related("course")
         .order_by("-started_at")
     ):
@@ -440,7 +446,7 @@ def member_overview(group: CoachingGroup, policy: privacy.RolePolicy | None = No
             "hidden": False,
             "progress_shown": policy.individual_progress,
             "assignments": assignments.get(m.user_id, []),
-            "enrolments": enrolled[m.user_id][:3],
+            "enrolments": enrolled[m.user_id],
             "overdue_items": overdue[m.user_id],
             "mastery": mastery[m.user_id][-3:],
             "last_session": last_session.get(m.user_id),

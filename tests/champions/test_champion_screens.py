@@ -92,6 +92,24 @@ def test_dashboard_shows_best_and_passed(client_as, group, champion, learner):
 
 
 @pytest.mark.django_db
+def test_dashboard_lists_a_members_three_latest_courses_when_nothing_is_assigned(
+    client_as, group, champion, learner, tree
+):
+    from curriculum.factories import CoursePageFactory
+    from curriculum.models import CourseEnrolment
+
+    for n, day in enumerate([3, 9, 1, 6]):  # started on these days of March, not in this order
+        course = CoursePageFactory(parent=tree.path, slug=f"kurs-{n}", title=f"Kurs vom {day}.")
+        enrolment = CourseEnrolment.objects.create(user=learner, course=course)
+        CourseEnrolment.objects.filter(pk=enrolment.pk).update(
+            started_at=datetime.datetime(2026, 3, day, tzinfo=datetime.UTC)
+        )
+    html = client_as(champion).get("/champions/dashboard/").content.decode()
+    shown = re.findall(r"<div>(Kurs vom \d+\.)</div>", html)
+    assert shown == ["Kurs vom 9.", "Kurs vom 6.", "Kurs vom 3."]
+
+
+@pytest.mark.django_db
 def test_session_form_prefills_today_groups_attendance_and_offers_more_rows(
     client_as, group, champion
 ):
