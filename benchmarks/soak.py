@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import random
 import shutil
@@ -275,7 +276,7 @@ class Traffic:
             thread.join()
 
 
-def report(traffic: Traffic) -> None:
+def report(traffic: Traffic) -> dict[str, dict]:
     by_phase: dict[str, list] = defaultdict(list)
     for record in traffic.records:
         by_phase[record[0]].append(record)
@@ -299,6 +300,14 @@ def report(traffic: Traffic) -> None:
             )
     statuses = Counter((r[1], r[2]) for r in traffic.records)
     print("status per operation:", dict(sorted(statuses.items())))
+    return {
+        phase: {
+            "requests": len(rows),
+            "5xx": sum(500 <= r[2] < 600 for r in rows),
+            "failed": sum(r[2] == 0 for r in rows),
+        }
+        for phase, rows in sorted(by_phase.items())
+    }
 
 
 def main() -> None:
@@ -309,6 +318,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=400)
     parser.add_argument("--drain", type=float, default=120, help="max seconds to wait for mails")
     parser.add_argument("--rebuild", action="store_true", help="build the database afresh")
+    parser.add_argument("--json", help="also write the figures to this file (for the CI test)")
     args = parser.parse_args()
 
     database = os.environ.get(
@@ -390,7 +400,7 @@ def main() -> None:
             flush=True,
         )
         traffic.run(args.seconds, args.threads, faults)
-        report(traffic)
+        phases = report(traffic)
 
         from outbox.models import OutboxMessage, OutboxStatus
 
@@ -410,6 +420,18 @@ def main() -> None:
         )
         rss["end"] = rss_mib(running["worker"].pid)
         print("worker RSS (MiB, main + pool):", {k: round(v) for k, v in rss.items()})
+        if args.json:
+            figures = {
+                "phases": phases,
+                "nudges_committed": len(traffic.nudged),
+                "outbox_mails": len(keys),
+                "outbox_statuses": dict(statuses),
+                "received_unique": len(received),
+                "duplicated": sum(n - 1 for n in received.values()),
+                "lost": len(keys - set(received)),
+                "worker_rss_mib": {k: round(v, 1) for k, v in rss.items()},
+            }
+            Path(args.json).write_text(json.dumps(figures, indent=2))
     finally:
         for process in running.values():
             process.terminate()

@@ -224,3 +224,20 @@ def small_groups_shown(privacy_settings):
     """For tests of report figures on a handful of people: groups of one are shown (the
     suppression itself is tested in tests/accounts/test_privacy.py)."""
     return privacy_settings(min_group_size=1)
+
+
+# Figures a test measured (the soak, the PostgreSQL restart) via `record_property("figures", …)`:
+# printed in the terminal summary, so CI's log shows them even under xdist, which hides stdout.
+_figures: list[str] = []
+
+
+def pytest_runtest_logreport(report) -> None:
+    if report.when == "call":
+        _figures.extend(value for name, value in report.user_properties if name == "figures")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _figures:
+        terminalreporter.section("figures measured by the fault tests")
+        for line in _figures:
+            terminalreporter.write_line(line)

@@ -192,3 +192,62 @@ def start_gunicorn(env: dict[str, str], log_path, workers: int = 2) -> tuple[Pro
             time.sleep(0.3)
     web.stop()
     raise TimeoutError(f"gunicorn did not answer; see {log_path}")
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL server (Debian's binaries) in its own directory on a free port.
+
+    initdb refuses to run as root, so as root the cluster belongs to the `postgres` user."""
+
+    def __init__(self) -> None:
+        import glob
+        import os
+        import tempfile
+
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+        if not found:
+            raise FileNotFoundError("no /usr/lib/postgresql/*/bin/pg_ctl")
+        self.bin = __import__("pathlib").Path(found[-1]).parent
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="cx-pg-")
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:
+            import pwd
+
+            owner = pwd.getpwnam("postgres")
+            os.chown(self.dir, owner.pw_uid, owner.pw_gid)
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *args: str, timeout: float = 120) -> None:
+        result = subprocess.run(
+            [*self.as_user, *args], capture_output=True, text=True, timeout=timeout
+        )
+        if result.returncode:
+            raise RuntimeError(f"{args[0]} failed: {result.stdout[-1500:]}{result.stderr[-1500:]}")
+
+    def init(self) -> None:
+        self._run(
+            str(self.bin / "initdb"), "-D", f"{self.dir}/data", "-U", "postgres",
+            "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
+        )  # fmt: skip
+
+    def pg_ctl(self, action: str, *args: str) -> None:
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+        )
+        self._run(
+            str(self.bin / "pg_ctl"), action, "-D", f"{self.dir}/data", "-w", "-t", "60",
+            "-l", f"{self.dir}/server.log", "-o", options, *args,
+        )  # fmt: skip
+
+    def remove(self) -> None:
+        try:
+            self.pg_ctl("stop", "-m", "immediate")
+        except RuntimeError:
+            pass  # not running
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -25,10 +25,11 @@ from django.test import override_settings
 from accounts import roles
 from accounts.factories import UserFactory
 from accounts.models import User
+from people.factories import DepartmentFactory, LocationFactory
 from people.models import EmployeeImport, EmployeeProfile, ImportStatus
 from people.services import PROGRESS_KEY
 
-from ..people.test_import import HEADER, latest_job, org, upload  # noqa: F401 (org: a fixture)
+from ..people.test_import import HEADER, latest_job, upload
 from .services import BASE_DIR, project_env
 
 pytestmark = [
@@ -92,16 +93,14 @@ def status_of(job: EmployeeImport) -> str:
     return EmployeeImport.objects.values_list("status", flat=True).get(pk=job.pk)
 
 
-def test_an_import_whose_worker_is_killed_changes_nothing_is_marked_interrupted_and_runs_once_when_restarted(  # noqa: E501
-    client_as,
-    org,
-    home_page,
-    broker,
-    tmp_path,  # noqa: F811
+def test_an_import_whose_worker_is_killed_changes_nothing_and_runs_once_when_restarted(
+    client_as, home_page, broker, tmp_path
 ):
     if connection.vendor != "postgresql":
         pytest.skip("the worker process needs the test database on PostgreSQL")
     roles.ensure_roles()  # an earlier transactional test may have flushed the migrations' roles
+    DepartmentFactory(name="Kundenservice")
+    LocationFactory(name="Hamburg")
     hr_user = UserFactory(roles=[roles.LEARNER, roles.HR], email="hr-import@cx-academy.example")
     db = connection.settings_dict
     cache_url = broker.url.replace("/0", "/2")
