@@ -15,6 +15,7 @@ from accounts.models import User
 from assignments.models import ReminderLog, ReminderReason
 from curriculum.events import lesson_opened
 from curriculum.models import Certificate, CourseEnrolment, CoursePage, LessonCompletion, LessonPage
+from curriculum.quiz_context import COURSE, LESSON, parse_context_key
 from people.models import EmployeeProfile
 from quizzes.signals import attempt_submitted
 
@@ -86,11 +87,12 @@ def lesson_completed(sender, instance: LessonCompletion, created: bool, **kwargs
 
 
 def _quiz_parent(context_key: str) -> dict | None:
-    kind, _sep, raw_id = context_key.partition(":")
-    if not raw_id.isdigit():
+    parsed = parse_context_key(context_key)
+    if parsed is None:
         return None
-    model = {"lesson": LessonPage, "course": CoursePage}.get(kind)
-    page = model.objects.filter(pk=int(raw_id)).first() if model else None
+    kind, page_id = parsed
+    model = {LESSON: LessonPage, COURSE: CoursePage}[kind]
+    page = model.objects.filter(pk=page_id).first()
     return xapi.activity(kind, page) if page else None
 
 

@@ -28,6 +28,7 @@ from curriculum.models import (
     LessonCompletion,
     LessonPage,
 )
+from curriculum.quiz_context import COURSE, LESSON, context_key
 from curriculum.services import localized_pages, path_courses
 from people.models import EmployeeProfile
 from people.services import team_user_ids
@@ -199,13 +200,13 @@ def _quiz_results(
     checks of its lessons (2 queries)."""
     if not courses or not user_ids:
         return {}
-    course_by_key = {f"course:{c.pk}": c.pk for c in courses}
+    course_by_key = {context_key(COURSE, c.pk): c.pk for c in courses}
     course_by_path = {c.path: c.pk for c in courses}
     condition = Q(pk__in=[])
     for course in courses:
         condition |= Q(path__startswith=course.path, depth=course.depth + 1)
     for lesson_id, path in LessonPage.objects.filter(condition).values_list("pk", "path"):
-        course_by_key[f"lesson:{lesson_id}"] = course_by_path[path[: -LessonPage.steplen]]
+        course_by_key[context_key(LESSON, lesson_id)] = course_by_path[path[: -LessonPage.steplen]]
     results: dict[tuple[int, int], QuizResult] = {}
     rows = (
         Attempt.objects.filter(

@@ -377,8 +377,10 @@ def _pass_exam(user, course: CoursePage) -> None:
     from quizzes import services as quiz_services
     from quizzes.demo import _right_answer
 
+    from .quiz_context import COURSE, context_key
+
     attempt = quiz_services.start_attempt(
-        user, course.final_exam, context_key=f"course:{course.pk}"
+        user, course.final_exam, context_key=context_key(COURSE, course.pk)
     )
     attempt.answers = {
         str(q.pk): _right_answer(q.kind, q.option_items())

@@ -20,6 +20,7 @@ from wagtail.search import index
 from core.pages import GermanSlugMixin, default_language_ids, default_language_page
 
 from .blocks import LessonStreamBlock
+from .quiz_context import COURSE, LESSON, context_key
 
 
 class CurriculumIndexPage(GermanSlugMixin, Page):
@@ -250,7 +251,7 @@ class CoursePage(GermanSlugMixin, Page):
                 for lesson in lessons
             ],
             missing_prerequisites=services.missing_prerequisites(request.user, self),
-            exam_context_key=f"course:{progress.course.pk}",
+            exam_context_key=context_key(COURSE, progress.course.pk),
             certificate=Certificate.objects.filter(
                 user=request.user, course=progress.course, is_current=True
             ).first(),
@@ -307,7 +308,7 @@ class LessonPage(GermanSlugMixin, Page):
         index = next((i for i, s in enumerate(siblings) if s.pk == self.pk), 0)
         context.update(
             course=course,
-            lesson_context_key=f"lesson:{original.pk}",
+            lesson_context_key=context_key(LESSON, original.pk),
             previous_lesson=siblings[index - 1] if index > 0 else None,
             next_lesson=siblings[index + 1] if index + 1 < len(siblings) else None,
             lesson_number=index + 1,

@@ -618,20 +618,19 @@ def quiz_next_steps(attempt) -> list:
     lesson (or the course page, where the final test is). Registered with quizzes."""
     from django.urls import reverse
 
-    from core.ids import parse_id
     from quizzes.services import NextStep
 
-    kind, _sep, raw_id = attempt.context_key.partition(":")
-    page_id = parse_id(raw_id)
-    if page_id is None:
+    from .quiz_context import LESSON, parse_context_key
+
+    parsed = parse_context_key(attempt.context_key)
+    if parsed is None:
         return []
-    if kind == "lesson":
+    kind, page_id = parsed
+    if kind == LESSON:
         lesson = LessonPage.objects.filter(pk=page_id).defer_streamfields().first()
         course = default_language_page(lesson).course if lesson else None
-    elif kind == "course":
-        course = CoursePage.objects.filter(pk=page_id).first()
     else:
-        return []
+        course = CoursePage.objects.filter(pk=page_id).first()
     if course is None:
         return []
     course = default_language_page(course)

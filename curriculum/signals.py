@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from core.ids import parse_id
 from journeys.signals import journey_map_completed
 from quizzes.signals import attempt_submitted
 
 from . import services
 from .models import CoursePage, LessonPage
+from .quiz_context import LESSON, parse_context_key
 
 
 @receiver(attempt_submitted)
@@ -18,17 +18,15 @@ def complete_on_passed_quiz(sender, attempt, **kwargs) -> None:
 
     Only when that page really embeds this quiz (in any language): the context names a page,
     the page decides which quiz counts for it."""
-    if not attempt.passed or ":" not in attempt.context_key:
+    parsed = parse_context_key(attempt.context_key) if attempt.passed else None
+    if parsed is None:
         return
-    kind, _sep, raw_id = attempt.context_key.partition(":")
-    page_id = parse_id(raw_id)
-    if page_id is None:
-        return
-    if kind == "lesson":
+    kind, page_id = parsed
+    if kind == LESSON:
         lesson = LessonPage.objects.filter(pk=page_id).first()
         if lesson is not None and services.lesson_embeds_quiz(lesson, attempt.quiz):
             _complete_if_open(attempt.user, lesson)
-    elif kind == "course":
+    else:
         course = CoursePage.objects.filter(pk=page_id).first()
         if course is not None and services.is_final_exam_of(course, attempt.quiz):
             services.check_course_completion(attempt.user, course)

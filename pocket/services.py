@@ -21,6 +21,7 @@ from wagtail.models import Page
 from assignments.models import Assignment
 from core.locales import active_locale, default_locale
 from curriculum.models import CourseEnrolment, CoursePage, LessonPage
+from curriculum.quiz_context import COURSE, LESSON, parse_context_key
 from curriculum.services import localized_pages
 from quizzes.models import Attempt, Question, QuestionKind, Quiz, ShowAnswers
 from quizzes.services import score_answer
@@ -120,11 +121,11 @@ def _passed_quiz_sources(user) -> dict[uuid.UUID, PracticeSource]:
         .order_by("submitted_at")
         .values_list("quiz__translation_key", "context_key", "submitted_at")
     )
-    context_ids = {"lesson": set(), "course": set()}
-    for _key, context_key, _at in passed:
-        kind, _sep, raw = context_key.partition(":")
-        if kind in context_ids and raw.isdigit():
-            context_ids[kind].add(int(raw))
+    context_ids = {LESSON: set(), COURSE: set()}
+    contexts = {key: parse_context_key(key) for _quiz, key, _at in passed}
+    for parsed in contexts.values():
+        if parsed is not None:
+            context_ids[parsed[0]].add(parsed[1])
     lesson_paths = dict(
         LessonPage.objects.filter(pk__in=context_ids["lesson"]).values_list("pk", "path")
     )
@@ -136,13 +137,13 @@ def _passed_quiz_sources(user) -> dict[uuid.UUID, PracticeSource]:
     for quiz_key, context_key, submitted_at in passed:
         if quiz_key in sources:
             continue
-        kind, _sep, raw = context_key.partition(":")
+        kind, page_id = contexts[context_key] or ("", None)
         lesson_id = course_id = None
-        if kind == "lesson" and raw.isdigit() and int(raw) in lesson_paths:
-            lesson_id = int(raw)
+        if kind == LESSON and page_id in lesson_paths:
+            lesson_id = page_id
             course_id = course_ids_by_path.get(lesson_paths[lesson_id][: -LessonPage.steplen])
-        elif kind == "course" and raw.isdigit():
-            course_id = int(raw)
+        elif kind == COURSE:
+            course_id = page_id
         sources[quiz_key] = PracticeSource(
             quiz_key, timezone.localdate(submitted_at), course_id, lesson_id
         )
