@@ -50,6 +50,14 @@ def status_of(due_date: datetime.date, started: bool, completed_at, today: datet
     return Status.IN_PROGRESS if started else Status.NOT_STARTED
 
 
+def overdue_q(today: datetime.date) -> Q:
+    """The status rule's "overdue" as a filter on rows annotated by `with_progress`."""
+    return Q(completed_at__isnull=True, due_date__lt=today)
+
+
+COMPLETED_Q = Q(completed_at__isnull=False)  # "completed", on time or late, as a filter
+
+
 def with_progress(assignments: QuerySet) -> QuerySet:
     """Annotate assignments with their learner's enrolment start and completion (one query).
 

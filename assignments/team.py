@@ -36,7 +36,13 @@ from quizzes.models import Attempt
 
 from .models import Assignment, AssignmentRule, ReminderReason, TargetKind
 from .reminders import ReminderResult, plan_reminders, reminder_mail, send_reminders
-from .services import Status, create_rule_assignments, schedule_assignment_notices, with_progress
+from .services import (
+    Status,
+    create_rule_assignments,
+    overdue_q,
+    schedule_assignment_notices,
+    with_progress,
+)
 
 
 class TeamStatus(StrEnum):
@@ -408,12 +414,8 @@ def _team_members(manager, user_ids: list[int]) -> list[User]:
 def overdue_assignments(user_ids: list[int], today: datetime.date) -> list[Assignment]:
     """Open assignments past their due date of these people (one query)."""
     return list(
-        with_progress(
-            Assignment.objects.filter(
-                user_id__in=user_ids, due_date__lt=today, user__is_active=True
-            )
-        )
-        .filter(completed_at__isnull=True)
+        with_progress(Assignment.objects.filter(user_id__in=user_ids, user__is_active=True))
+        .filter(overdue_q(today))
         .select_related("user", "course")
         .order_by("due_date")
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import privacy
 from assignments.models import Assignment
-from assignments.services import with_progress
+from assignments.services import COMPLETED_Q, overdue_q, with_progress
 from curriculum.models import CourseEnrolment
 from people.models import Department, StaffRole
 from people.services import department_with_children
@@ -79,8 +79,8 @@ def _counts(today: datetime.date) -> dict:
     return {
         "total": Count("id"),
         "people": Count("user_id", distinct=True),
-        "completed": Count("id", filter=Q(completed_at__isnull=False)),
-        "overdue": Count("id", filter=Q(completed_at__isnull=True, due_date__lt=today)),
+        "completed": Count("id", filter=COMPLETED_Q),
+        "overdue": Count("id", filter=overdue_q(today)),
     }
 
 
@@ -276,9 +276,9 @@ def drill_down(
     qs = with_progress(qs)
     today = timezone.localdate()
     if only == "overdue":
-        qs = qs.filter(completed_at__isnull=True, due_date__lt=today)
+        qs = qs.filter(overdue_q(today))
     elif only == "completed":
-        qs = qs.filter(completed_at__isnull=False)
+        qs = qs.filter(COMPLETED_Q)
     descending = sort.startswith("-")
     order = DRILL_DOWN_SORTS.get(sort.lstrip("-"), DRILL_DOWN_SORTS["due"])
     return qs.select_related(
