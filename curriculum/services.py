@@ -184,9 +184,8 @@ def complete_lesson(user, lesson: LessonPage) -> LessonCompletion:
     enrolment = enrol(user, course)
     try:
         with transaction.atomic():
-            completion, _created = LessonCompletion.objects.get_or_create(
-                user=user, lesson=lesson, defaults={"course": course}
-            )
+            # None existed a moment ago (checked above): insert without another SELECT.
+            completion = LessonCompletion.objects.create(user=user, lesson=lesson, course=course)
     except IntegrityError:  # a concurrent request completed it first
         completion = LessonCompletion.objects.get(user=user, lesson=lesson)
     check_course_completion(user, course, enrolment=enrolment)
@@ -195,6 +194,13 @@ def complete_lesson(user, lesson: LessonPage) -> LessonCompletion:
 
 def lesson_embeds_quiz(lesson: LessonPage, quiz) -> bool:
     """True when the lesson (in any language) has a knowledge-check block with this quiz."""
+    if any(  # the usual case, read from the stored blocks: no quiz or translation is fetched
+        block.get("type") == "quiz"
+        and isinstance(block.get("value"), dict)
+        and block["value"].get("quiz") == quiz.pk
+        for block in lesson.body.raw_data
+    ):
+        return True
     lesson = default_language_page(lesson)
     versions = [
         lesson,
@@ -526,16 +532,22 @@ def progress_for_users(users, courses) -> dict[tuple[int, int], dict]:
 
 
 def _child_lessons(courses):
-    """Live lessons directly under any of the courses, in one query.
+    """Live lessons directly under any of the courses, in one query."""
+    return lessons_under([course.path for course in courses]).live().defer_streamfields()
+
+
+def lessons_under(course_paths):
+    """Lessons (live or not) directly under the courses with these tree paths, in one query.
 
     Matched on the parent's path (a lesson's path less its last step) with one IN list: a
     `startswith` condition per course made building the query cost more than running it."""
+    course_paths = list(course_paths)
     return (
-        LessonPage.objects.live()
-        .filter(depth__in={course.depth + 1 for course in courses})
+        LessonPage.objects.filter(
+            depth__in={len(path) // LessonPage.steplen + 1 for path in course_paths}
+        )
         .alias(parent_path=Substr("path", 1, Length("path") - LessonPage.steplen))
-        .filter(parent_path__in=[course.path for course in courses])
-        .defer_streamfields()
+        .filter(parent_path__in=course_paths)
     )
 
 

@@ -22,7 +22,7 @@ from assignments.models import Assignment
 from core.locales import active_locale, default_locale
 from curriculum.models import CourseEnrolment, CoursePage, LessonPage
 from curriculum.quiz_context import COURSE, LESSON, parse_context_key
-from curriculum.services import localized_pages
+from curriculum.services import lessons_under, localized_pages
 from quizzes.models import Attempt, Question, QuestionKind, Quiz, ShowAnswers
 from quizzes.services import score_answer
 
@@ -161,13 +161,10 @@ def _completed_course_sources(user) -> dict[uuid.UUID, PracticeSource]:
     )
     if not completed:
         return sources
-    within = Q()
-    for _course_id, path, _exam, _at in completed:
-        within |= Q(path__startswith=path, depth=len(path) // LessonPage.steplen + 1)
     quiz_ids_by_lesson: dict[tuple[int, str], list[int]] = {}
-    for lesson_id, path, body in LessonPage.objects.filter(within).values_list(
-        "pk", "path", "body"
-    ):
+    for lesson_id, path, body in lessons_under(
+        path for _course_id, path, _exam, _at in completed
+    ).values_list("pk", "path", "body"):
         blocks = getattr(body, "raw_data", body)  # the stored JSON: no snippet is fetched
         if isinstance(blocks, str):
             blocks = json.loads(blocks or "[]")

@@ -280,6 +280,8 @@ def submit_attempt(
     submitted_at = min(now, attempt.deadline) if attempt.deadline else now
     with transaction.atomic():
         fresh = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if Attempt.user.is_cached(attempt):  # those who listen to the submit need the user
+            fresh.user = attempt.user
         if fresh.submitted_at is not None:  # submitted meanwhile: it counts once
             return fresh
         if answers:

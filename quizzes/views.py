@@ -23,6 +23,7 @@ def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
     attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id)
     if not owns(request.user, attempt):
         raise Http404
+    attempt.user = request.user  # the same person: no need to read them again
     return attempt
 
 

@@ -93,3 +93,24 @@ def test_quiz_submit_scores_in_one_update(learner, quiz_lesson, knowledge_check,
     updates = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("UPDATE")]
     assert len([sql for sql in updates if "quizzes_attempt" in sql]) == 1
     assert services.completed_lesson_ids(learner, tree.course) == {quiz_lesson.pk}
+
+
+@pytest.mark.django_db
+def test_passing_a_knowledge_check_completes_the_lesson_in_pinned_queries(
+    learner, quiz_lesson, knowledge_check, tree, django_assert_num_queries
+):
+    attempt = quiz_services.start_attempt(
+        learner, knowledge_check, context_key=f"lesson:{quiz_lesson.pk}"
+    )
+    answers = {
+        str(q.pk): [next(o["id"] for o in q.option_items() if o["correct"])]
+        for q in quiz_services.attempt_questions(attempt)
+    }
+    # Scoring: lock and read the attempt with its quiz, the UPDATE. The lesson completes: the
+    # lesson, its completion (none yet), the lock (course, prerequisites), the enrolment (new),
+    # the INSERT, the course's lessons and completions (not all done). The CX-Minute: passed
+    # quizzes, their lessons and courses, completed courses, question counts, cards, the new
+    # cards. With the savepoints of each transaction: 28.
+    with django_assert_num_queries(28):
+        quiz_services.submit_attempt(attempt, answers=answers)
+    assert services.completed_lesson_ids(learner, tree.course) == {quiz_lesson.pk}
