@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -280,19 +280,73 @@ def sweep_imports(now: datetime.datetime | None = None, restarted_worker: str = 
     return {"interrupted": interrupted, "requeued": requeued}
 
 
+# PostgreSQL advisory lock (class, import id) held by the session that runs an import: it is
+# released when that process dies (its connection closes), so a lock that can be taken proves
+# that a "running" import has nobody running it. (Needs session pooling, not pgbouncer's
+# transaction pooling.)
+IMPORT_LOCK_CLASS = 0x43584931
+IMPORT_LOCK_WAIT = "10s"  # long enough for the server to notice a killed worker's connection
+IMPORT_MAX_RUNS = 3  # a run that lost its worker is taken over while it has run fewer times
+
+
+def _lock_import(job_id: int) -> bool | None:
+    """Take the import's lock (None where the database has no such locks); False when a live
+    run holds it."""
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{IMPORT_LOCK_WAIT}'")
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [IMPORT_LOCK_CLASS, job_id])
+    except OperationalError:  # lock_timeout: another run is alive
+        return False
+    return True
+
+
+def _unlock_import(job_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [IMPORT_LOCK_CLASS, job_id])
+
+
 def run_import(job_id: int, worker: str = "") -> EmployeeImport:
     """The background job: check the file again, apply it all or nothing, then invite.
 
     Starts only from "queued" (claimed with one conditional UPDATE), so a task delivered twice
-    or handed over twice runs the import once."""
+    or handed over twice runs the import once. On PostgreSQL a "running" import whose lock is
+    free lost its worker process (the task comes back at once when a worker's pool process is
+    killed, `CELERY_TASK_REJECT_ON_WORKER_LOST`): its transaction was rolled back, so it runs
+    again from the start."""
+    locked = _lock_import(job_id)
+    if locked is False:
+        return EmployeeImport.objects.get(pk=job_id)  # a live run has it
+    try:
+        return _run_claimed_import(job_id, worker, may_take_over=bool(locked))
+    finally:
+        if locked:
+            _unlock_import(job_id)
+
+
+def _run_claimed_import(job_id: int, worker: str, may_take_over: bool) -> EmployeeImport:
     now = timezone.now()
-    claimed = EmployeeImport.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING,
-        started_at=now,
-        heartbeat_at=now,
-        worker=worker or "",
-        runs=F("runs") + 1,
-    )
+    claim = {
+        "status": ImportStatus.RUNNING,
+        "started_at": now,
+        "heartbeat_at": now,
+        "worker": worker or "",
+        "runs": F("runs") + 1,
+    }
+    claimed = EmployeeImport.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(**claim)
+    if not claimed and may_take_over:
+        dead = EmployeeImport.objects.filter(pk=job_id, status=ImportStatus.RUNNING)
+        claimed = dead.filter(runs__lt=IMPORT_MAX_RUNS).update(**claim)
+        if claimed:
+            logger.warning("Employee import %s: its worker process died; running it again", job_id)
+        elif dead.update(  # killed again and again (a file too big for the worker?): HR decide
+            status=ImportStatus.INTERRUPTED, error=str(INTERRUPTED_MESSAGE), finished_at=now
+        ):
+            logger.warning(
+                "Employee import %s interrupted: its worker died %s times", job_id, IMPORT_MAX_RUNS
+            )
     job = EmployeeImport.objects.select_related("created_by").get(pk=job_id)
     if not claimed:
         return job  # running elsewhere, done, failed or interrupted: nothing to do here

@@ -15,6 +15,8 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -67,6 +69,14 @@ class Worker:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=20)
 
+    def kill_pool_process(self) -> int:
+        """SIGKILL the pool process running the task (what the kernel's OOM killer picks)."""
+        main = self.process.pid
+        children = Path(f"/proc/{main}/task/{main}/children").read_text().split()
+        assert len(children) == 1, children  # --concurrency=1
+        os.kill(int(children[0]), signal.SIGKILL)
+        return int(children[0])
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -93,9 +103,10 @@ def status_of(job: EmployeeImport) -> str:
     return EmployeeImport.objects.values_list("status", flat=True).get(pk=job.pk)
 
 
-def test_an_import_whose_worker_is_killed_changes_nothing_and_runs_once_when_restarted(
-    client_as, home_page, broker, tmp_path
-):
+@pytest.fixture
+def import_under_way(client_as, home_page, broker, tmp_path):
+    """HR applied an import of ROWS people; a real worker has written the first thousand
+    profiles (inside the import's transaction) when the test gets it."""
     if connection.vendor != "postgresql":
         pytest.skip("the worker process needs the test database on PostgreSQL")
     roles.ensure_roles()  # an earlier transactional test may have flushed the migrations' roles
@@ -123,42 +134,76 @@ def test_an_import_whose_worker_is_killed_changes_nothing_and_runs_once_when_res
     def rows_done() -> int:
         return progress.get(PROGRESS_KEY.format(job.pk), (0, 0))[0]
 
-    first = Worker(env, log)
-    second = None
+    workers = [Worker(env, log)]
     try:
         response = client.post(f"/people/import/{job.pk}/apply/", {"invitations": "never"})
         assert response.status_code == 302
         wait_for("the import writes its first profiles", lambda: rows_done() >= 1000, 180, log)
-        first.kill()
-        assert rows_done() < ROWS  # killed half-way
-        assert status_of(job) == ImportStatus.RUNNING  # nobody told the database
-        assert not User.objects.filter(email__startswith="worker.kill.").exists()
-
-        second = Worker(env, log)  # the same node name: it knows what its previous life ran
-        wait_for(
-            "the new worker marks the import interrupted",
-            lambda: status_of(job) != ImportStatus.RUNNING,
-            120,
-            log,
-        )
-        job.refresh_from_db()
-        assert job.status == ImportStatus.INTERRUPTED and job.runs == 1
-        assert job.error.startswith("Der Import wurde unterbrochen, weil der Hintergrunddienst")
-        assert not User.objects.filter(email__startswith="worker.kill.").exists()  # none half-way
-        assert not EmployeeProfile.objects.filter(user__email__startswith="worker.kill.").exists()
-        page = client.get(f"/people/import/{job.pk}/").content.decode()
-        assert "Nichts wurde geändert" in page and 'id="restart-import"' in page
-
-        response = client.post(f"/people/import/{job.pk}/restart/")
-        assert response.status_code == 302
-        wait_for("the restarted import finishes", lambda: status_of(job) == "done", 240, log)
-        job.refresh_from_db()
-        assert job.runs == 2 and job.result["created"] == ROWS, job.result
-        assert User.objects.filter(email__startswith="worker.kill.").count() == ROWS
-        assert EmployeeProfile.objects.filter(user__email__startswith="worker.kill.").count() == (
-            ROWS
+        yield SimpleNamespace(
+            client=client,
+            job=job,
+            rows_done=rows_done,
+            log=log,
+            workers=workers,
+            start_worker=lambda: workers.append(Worker(env, log)) or workers[-1],
         )
     finally:
-        first.stop()
-        if second is not None:
-            second.stop()
+        for worker in workers:
+            worker.stop()
+
+
+def imported() -> tuple[int, int]:
+    """(accounts, profiles) of the file's people that the database shows."""
+    return (
+        User.objects.filter(email__startswith="worker.kill.").count(),
+        EmployeeProfile.objects.filter(user__email__startswith="worker.kill.").count(),
+    )
+
+
+def test_an_import_whose_worker_is_killed_changes_nothing_and_runs_once_when_restarted(
+    import_under_way,
+):
+    run = import_under_way
+    job, log = run.job, run.log
+    run.workers[0].kill()  # the whole worker, pool included: a lost host
+    assert run.rows_done() < ROWS  # killed half-way
+    assert status_of(job) == ImportStatus.RUNNING  # nobody told the database
+    assert imported() == (0, 0)
+
+    run.start_worker()  # the same node name: it knows what its previous life ran
+    wait_for(
+        "the new worker marks the import interrupted",
+        lambda: status_of(job) != ImportStatus.RUNNING,
+        120,
+        log,
+    )
+    job.refresh_from_db()
+    assert job.status == ImportStatus.INTERRUPTED and job.runs == 1
+    assert job.error.startswith("Der Import wurde unterbrochen, weil der Hintergrunddienst")
+    assert imported() == (0, 0)  # nothing half-applied
+    page = run.client.get(f"/people/import/{job.pk}/").content.decode()
+    assert "Nichts wurde geändert" in page and 'id="restart-import"' in page
+
+    response = run.client.post(f"/people/import/{job.pk}/restart/")
+    assert response.status_code == 302
+    wait_for("the restarted import finishes", lambda: status_of(job) == "done", 240, log)
+    job.refresh_from_db()
+    assert job.runs == 2 and job.result["created"] == ROWS, job.result
+    assert imported() == (ROWS, ROWS)
+
+
+def test_an_import_whose_pool_process_is_killed_runs_again_at_once_and_once(import_under_way):
+    run = import_under_way
+    job, log = run.job, run.log
+    run.workers[0].kill_pool_process()  # the worker lives on and gets the task back (late ack)
+    wait_for(
+        "the import is taken over and finishes",
+        lambda: status_of(job) not in (ImportStatus.RUNNING, ImportStatus.QUEUED),
+        240,
+        log,
+    )
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE, (job.status, job.error)
+    assert job.runs == 2 and job.result["created"] == ROWS, job.result
+    assert imported() == (ROWS, ROWS)  # each person once
+    assert "its worker process died; running it again" in log.read_text()
