@@ -106,6 +106,9 @@ class CourseLevel(models.TextChoices):
     ADVANCED = "advanced", _("Advanced")
 
 
+COURSE_LEVEL_LABELS = dict(CourseLevel.choices)
+
+
 class RenewalMode(models.TextChoices):
     """What a learner does to renew an expiring certificate."""
 
@@ -225,6 +228,12 @@ class CoursePage(GermanSlugMixin, Page):
             raise ValidationError(
                 {"renewal_mode": _("Renewal by final exam needs a final exam for this course.")}
             )
+
+    @property
+    def level_label(self) -> str:
+        """The level's name in the active language, as `get_level_display` gives it but without
+        rebuilding the choices on every call (a list of 200 course cards asks 200 times)."""
+        return str(COURSE_LEVEL_LABELS.get(self.level, self.level))
 
     def objectives_list(self) -> list[str]:
         """Learning objectives, one per non-empty line."""
