@@ -64,7 +64,8 @@ def run_probe(code: str, module: str, **env: str) -> subprocess.CompletedProcess
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=BASE_DIR,
-        env={**clean, "DJANGO_SETTINGS_MODULE": module, **env},
+        # Python's own warnings would be lines of stderr too: only the log's lines are wanted
+        env={**clean, "DJANGO_SETTINGS_MODULE": module, "PYTHONWARNINGS": "ignore", **env},
         capture_output=True,
         text=True,
         timeout=120,

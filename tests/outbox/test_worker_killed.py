@@ -40,7 +40,7 @@ pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
 ]
-ROWS = 3000
+ROWS = 4000
 NODE = "importer@faults-test"
 
 
@@ -88,12 +88,12 @@ class Worker:
         self.log.close()
 
 
-def wait_for(what: str, condition, timeout: float, log_path) -> None:
+def wait_for(what: str, condition, timeout: float, log_path, every: float = 0.2) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.2)
+        time.sleep(every)
     raise AssertionError(
         f"{what}: not within {timeout} s; worker log:\n{log_path.read_text()[-3000:]}"
     )
@@ -138,7 +138,13 @@ def import_under_way(client_as, home_page, broker, tmp_path):
     try:
         response = client.post(f"/people/import/{job.pk}/apply/", {"invitations": "never"})
         assert response.status_code == 302
-        wait_for("the import writes its first profiles", lambda: rows_done() >= 1000, 180, log)
+        wait_for(
+            "the import writes its first profiles",
+            lambda: rows_done() >= 1000,
+            180,
+            log,
+            every=0.05,  # kill it long before the last batch
+        )
         yield SimpleNamespace(
             client=client,
             job=job,
