@@ -8,7 +8,8 @@ from a few client threads (stdlib http.client; the client shares the machine's c
 - quiz start + submit per second: each learner starts the lesson quiz and submits the right
   answers, which completes the lesson (the full chain a learner triggers).
 
-Run:  .venv/bin/python benchmarks/http_load.py [--seconds 10] [--threads 6] [--workers 3]"""
+Run:  .venv/bin/python benchmarks/http_load.py [--seconds 10] [--threads 6] [--workers 3]
+      [--first-learner 10]"""
 
 from __future__ import annotations
 
@@ -42,8 +43,9 @@ LEARNERS = 2000
 CSRF = "benchmarkcsrftokenbenchmarkcsrf0"  # 32 characters: a valid unmasked CSRF secret
 
 
-def learner_sessions() -> list[str]:
-    """Session cookies for distinct learners (as a log-in would create them)."""
+def learner_sessions(first: int = 10) -> list[str]:
+    """Session cookies for distinct learners (as a log-in would create them), from the
+    `first`-th employee on (a learner's first pass also makes their CX-Minute cards)."""
     from importlib import import_module
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -52,7 +54,7 @@ def learner_sessions() -> list[str]:
 
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     keys = []
-    users = User.objects.filter(email__startswith="person").order_by("pk")[10 : 10 + LEARNERS]
+    users = User.objects.filter(email__startswith="person").order_by("pk")[first : first + LEARNERS]
     for user in users:
         session = store_class()
         session[SESSION_KEY] = str(user.pk)
@@ -156,13 +158,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--threads", type=int, default=6)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--first-learner",
+        type=int,
+        default=10,
+        help="learners from this employee on (another range compares runs on fresh learners)",
+    )
     args = parser.parse_args()
 
     from curriculum.models import LessonPage
 
     if not LessonPage.objects.filter(slug="lektion-1").exists():
         sys.exit("No benchmark data: run benchmarks/learner_scale.py first.")
-    sessions = learner_sessions()
+    sessions = learner_sessions(args.first_learner)
     lesson_url, quiz_id, answers = quiz_target()
     env = {
         **os.environ,
