@@ -113,7 +113,10 @@ def test_junk_input_never_causes_a_server_error(client, world, role):
             for action, method, fields in forms_on(page.content.decode()):
                 if fields and "://" not in action:  # this site's forms only
                     targets.append((action or url, method, fields))
-        for value in JUNK_VALUES:
+        # A page the role may not open refuses before it reads the input: one junk value shows
+        # the refusal holds; pages it may open (or POST-only ones, 405 on GET) get every value.
+        refused = page.status_code in (302, 403, 404)
+        for value in JUNK_VALUES[2:3] if refused else JUNK_VALUES:
             for target, method, fields in targets:
                 payload = junk_payload(fields, value)
                 if method == "post":

@@ -42,10 +42,15 @@ def _row_counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_load_demo_creates_role_logins_and_names_them(client):
+def test_first_run_names_role_logins_and_shows_my_team_and_recertification(client):
+    """One load of the demo (about 10 s) serves both checks of the first run."""
     out = io.StringIO()
     call_command("load_demo", stdout=out)
-    text = out.getvalue()
+    _role_logins_are_named_and_work(out.getvalue(), client)
+    _my_team_and_recertification_have_something_to_show(client)
+
+
+def _role_logins_are_named_and_work(text: str, client) -> None:
     for email in ["learner@", "champion@", "hr@", "editor@"]:
         assert email in text
     assert DEMO_PASSWORD in text
@@ -62,15 +67,13 @@ def test_load_demo_creates_role_logins_and_names_them(client):
     assert ReferenceIndex.objects.exists()  # built once at the end of the load
 
 
-@pytest.mark.django_db
-def test_first_run_shows_my_team_and_recertification(client):
+def _my_team_and_recertification_have_something_to_show(client) -> None:
     """The demo team lead finds My team in the menu with late people and certificates about to
     expire; HR's recertification report has expiring and expired certificates."""
     import re
 
     from assignments.demo import DEMO_MANAGER
 
-    call_command("load_demo", quiet=True)
     client.force_login(User.objects.get(email=DEMO_MANAGER))
     body = client.get("/team/").content.decode()
     assert 'data-testid="nav-my-team"' in body
