@@ -44,7 +44,13 @@ TESTS = {
     ],
     "people/importing.py": ["tests/people/test_rules_import.py", "tests/people/test_import.py"],
     "people/tabular.py": ["tests/people/test_rules_import.py"],
-    "reports/services.py": ["tests/reports/test_rules_reports.py", "tests/reports/test_reports.py"],
+    "reports/services.py": [
+        "tests/reports/test_rules_reports.py",
+        "tests/reports/test_reports.py",
+        "tests/reports/test_report_tables.py",
+        "tests/reports/test_hr_screens.py",
+        "tests/team/test_recertification_report.py",
+    ],
 }
 # Tests that change the shared database outside a transaction (they flush it) cannot run here.
 DESELECT = [

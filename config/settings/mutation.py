@@ -13,3 +13,15 @@ DATABASES = {
         "CONN_MAX_AGE": 0,
     }
 }
+
+# Code that runs only on PostgreSQL (the HR dashboard's one-pass GROUPING SETS query) is
+# mutation-tested against it: MUTATION_DATABASE_URL=postgres://… (its own database; the test
+# database is kept between mutants the same way).
+if env.str("MUTATION_DATABASE_URL", default=""):  # noqa: F405
+    DATABASES = {
+        "default": {
+            **env.db_url("MUTATION_DATABASE_URL"),  # noqa: F405
+            "ATOMIC_REQUESTS": False,
+            "CONN_MAX_AGE": 0,
+        }
+    }
