@@ -10,11 +10,13 @@ from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.models import Page
+
 from accounts import privacy
 from assignments.models import Assignment
 from assignments.services import COMPLETED_Q, overdue_q, with_progress
 from curriculum.models import CourseEnrolment
-from people.models import Department, StaffRole
+from people.models import Department, EmployeeProfile, Location, StaffRole, Team
 from people.services import department_with_children
 from quizzes.models import Attempt
 
@@ -106,42 +108,75 @@ def grouped(
     ]
 
 
+PERSON_DIMENSIONS = ("department", "location", "team", "staff_role")
+
+
+def _one_pass_sql(inner_sql: str) -> str:
+    """The PostgreSQL statement behind `dimension_tables`: the filtered assignments joined to
+    their enrolments once (a materialised CTE), summed per person and per (course title, person),
+    then grouped by each dimension.
+
+    Summing per person first lets "people" be a plain count of rows, so every grouping is a
+    hash aggregate over at most one row per person; a COUNT(DISTINCT) would sort all the
+    assignments once per dimension (and spill to disk at 50,000 of them). Each person has one
+    department, location, team and role, and (course title, person) rows are distinct, so the
+    counts are exact even when two departments or two courses share a name."""
+    profile, page = EmployeeProfile._meta.db_table, Page._meta.db_table
+    department, location, team = (
+        Department._meta.db_table,
+        Location._meta.db_table,
+        Team._meta.db_table,
+    )
+    counts = (
+        "COUNT(*) AS total, COUNT(c_completed_at) AS completed, "
+        "COUNT(*) FILTER (WHERE c_completed_at IS NULL AND c_due_date < %s) AS overdue"
+    )
+    keys = ("department.name", "location.name", "team.name", "profile.staff_role")
+    sums = "SUM(total)::bigint, SUM(completed)::bigint, SUM(overdue)::bigint, COUNT(*)"
+    return (
+        f"WITH assigned AS MATERIALIZED ({inner_sql}), "
+        f"per_person AS (SELECT c_user, {counts} FROM assigned GROUP BY c_user), "
+        f"per_course AS (SELECT page.title, c_user, {counts} FROM assigned "
+        f'INNER JOIN "{page}" page ON page.id = c_course GROUP BY page.title, c_user) '
+        f"SELECT {', '.join(f'GROUPING({key})' for key in keys)}, 1, {', '.join(keys)}, NULL, "
+        f"{sums} FROM per_person "
+        f'LEFT JOIN "{profile}" profile ON profile.user_id = per_person.c_user '
+        f'LEFT JOIN "{department}" department ON department.id = profile.department_id '
+        f'LEFT JOIN "{location}" location ON location.id = profile.location_id '
+        f'LEFT JOIN "{team}" team ON team.id = profile.team_id '
+        f"GROUP BY GROUPING SETS ({', '.join(f'({key})' for key in keys)}) "
+        f"UNION ALL SELECT 1, 1, 1, 1, 0, NULL, NULL, NULL, NULL, title, {sums} "
+        "FROM per_course GROUP BY title "
+        # Within each dimension's rows this is the order `grouped` gives: by key, "–" (NULL) last.
+        "ORDER BY 6, 7, 8, 9, 10"
+    )
+
+
 def dimension_tables(filters: ReportFilters, today: datetime.date | None = None) -> dict:
     """{dimension: rows as `grouped` gives them} for every dimension in one query.
 
-    On PostgreSQL one pass over the assignments joined to their enrolments, grouped by
-    GROUPING SETS (one set per dimension); elsewhere one grouped query per dimension."""
+    On PostgreSQL one pass over the assignments joined to their enrolments (`_one_pass_sql`);
+    elsewhere one grouped query per dimension."""
     today = today or timezone.localdate()
     if connection.vendor != "postgresql":
         return {dimension: grouped(filters, dimension, today) for dimension in DIMENSIONS}
-    columns = {dimension: F(field) for dimension, (field, _label) in DIMENSIONS.items()}
     inner = with_progress(filtered_assignments(filters)).values(
-        **{f"d_{name}": expression for name, expression in columns.items()},
-        c_completed_at=F("completed_at"),
         c_user=F("user_id"),
+        c_course=F("course_id"),
+        c_completed_at=F("completed_at"),
         c_due_date=F("due_date"),
     )
     inner_sql, params = inner.query.sql_with_params()
-    names = [f"d_{name}" for name in DIMENSIONS]
-    sql = (
-        f"SELECT {', '.join(f'GROUPING({n})' for n in names)}, {', '.join(names)}, COUNT(*), "
-        "COUNT(*) FILTER (WHERE c_completed_at IS NOT NULL), "
-        "COUNT(*) FILTER (WHERE c_completed_at IS NULL AND c_due_date < %s), "
-        "COUNT(DISTINCT c_user) "
-        f"FROM ({inner_sql}) AS assigned "
-        f"GROUP BY GROUPING SETS ({', '.join(f'({n})' for n in names)}) "
-        # Within each set's rows this is the order `grouped` gives: by key, "–" (NULL) last.
-        f"ORDER BY {', '.join(names)}"
-    )
+    names = [*PERSON_DIMENSIONS, "course"]
     tables: dict[str, list[dict]] = {dimension: [] for dimension in DIMENSIONS}
     count = len(names)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [today, *params])
+        cursor.execute(_one_pass_sql(inner_sql), [*params, today, today])
         for row in cursor.fetchall():
             flags, keys = row[:count], row[count : 2 * count]
             total, completed, overdue, people = row[2 * count :]
             position = flags.index(0)  # the one dimension this row is grouped by
-            dimension, key = names[position][2:], keys[position]
+            dimension, key = names[position], keys[position]
             tables[dimension].append(
                 _with_percent(
                     {

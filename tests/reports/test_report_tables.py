@@ -10,7 +10,13 @@ from django.db import connection
 
 from assignments.models import Assignment
 from curriculum import services as progress
-from people.factories import DepartmentFactory, EmployeeProfileFactory, LocationFactory
+from curriculum.factories import CoursePageFactory
+from people.factories import (
+    DepartmentFactory,
+    EmployeeProfileFactory,
+    LocationFactory,
+    TeamFactory,
+)
 from reports.services import DIMENSIONS, ReportFilters, dimension_tables, grouped
 
 
@@ -57,6 +63,35 @@ def test_one_pass_gives_the_same_tables_as_one_query_per_dimension(staff):
         "percent": 50,
         "people": 2,
     }
+
+
+@pytest.mark.django_db
+def test_people_are_counted_once_where_two_teams_or_two_courses_share_a_name(tree):
+    """Two teams called "Nord" (in two departments) make one row, as do two courses with the
+    same title; someone assigned both courses is one person of that row, not two."""
+    today = datetime.date(2026, 6, 1)
+    service, sales = DepartmentFactory(name="Service"), DepartmentFactory(name="Vertrieb")
+    north_service = TeamFactory(name="Nord", department=service)
+    north_sales = TeamFactory(name="Nord", department=sales)
+    twin = CoursePageFactory(parent=tree.path, slug="cx-grundlagen-2", title=tree.course.title)
+    both = EmployeeProfileFactory(department=service, team=north_service)
+    other = EmployeeProfileFactory(department=sales, team=north_sales)
+    for course in (tree.course, twin):
+        Assignment.objects.create(user=both.user, course=course, due_date=datetime.date(2020, 1, 1))
+    Assignment.objects.create(user=other.user, course=twin, due_date=datetime.date(2099, 1, 1))
+
+    tables = dimension_tables(ReportFilters(), today)
+
+    assert tables == {
+        dimension: grouped(ReportFilters(), dimension, today) for dimension in DIMENSIONS
+    }
+    expected = {"total": 3, "completed": 0, "overdue": 2, "people": 2, "percent": 0}
+    (team,) = tables["team"]
+    assert {"key": "Nord", **expected}.items() <= team.items()
+    (course,) = tables["course"]
+    assert {"key": tree.course.title, **expected}.items() <= course.items()
+    departments = {row["key"]: (row["total"], row["people"]) for row in tables["department"]}
+    assert departments == {"Service": (2, 1), "Vertrieb": (1, 1)}
 
 
 @pytest.mark.django_db
