@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -53,7 +54,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "individual": privacy.policy_for(privacy.HR).individual_progress,
         "minimum": privacy.min_group_size(),
         "tables": [
-            {"dimension": key, "label": label, "rows": rows[key]}
+            {
+                "dimension": key,
+                "label": label,
+                "rows": rows[key],
+                # Once per table: every row links to it, twice.
+                "people_url": reverse("reports:people", args=[key]),
+            }
             for key, (_field, label) in services.DIMENSIONS.items()
         ],
         "weeks": weeks,
