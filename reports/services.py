@@ -113,14 +113,15 @@ PERSON_DIMENSIONS = ("department", "location", "team", "staff_role")
 
 def _one_pass_sql(inner_sql: str) -> str:
     """The PostgreSQL statement behind `dimension_tables`: the filtered assignments joined to
-    their enrolments once (a materialised CTE), summed per person and per (course title, person),
-    then grouped by each dimension.
+    their enrolments once (a materialised CTE), summed per person and per course, then grouped
+    by each dimension.
 
     Summing per person first lets "people" be a plain count of rows, so every grouping is a
     hash aggregate over at most one row per person; a COUNT(DISTINCT) would sort all the
     assignments once per dimension (and spill to disk at 50,000 of them). Each person has one
-    department, location, team and role, and (course title, person) rows are distinct, so the
-    counts are exact even when two departments or two courses share a name."""
+    department, location, team and role, so the counts are exact even where two teams share a
+    name. A course's people are its assignments (one per person and course); only where two
+    assigned courses share a title are that title's people counted distinctly."""
     profile, page = EmployeeProfile._meta.db_table, Page._meta.db_table
     department, location, team = (
         Department._meta.db_table,
@@ -136,8 +137,13 @@ def _one_pass_sql(inner_sql: str) -> str:
     return (
         f"WITH assigned AS MATERIALIZED ({inner_sql}), "
         f"per_person AS (SELECT c_user, {counts} FROM assigned GROUP BY c_user), "
-        f"per_course AS (SELECT page.title, c_user, {counts} FROM assigned "
-        f'INNER JOIN "{page}" page ON page.id = c_course GROUP BY page.title, c_user) '
+        f"per_course AS (SELECT c_course, {counts} FROM assigned GROUP BY c_course), "
+        "titled AS (SELECT page.title, per_course.*, "
+        "COUNT(*) OVER (PARTITION BY page.title) AS courses FROM per_course "
+        f'INNER JOIN "{page}" page ON page.id = per_course.c_course), '
+        "shared AS (SELECT titled.title, COUNT(DISTINCT assigned.c_user) AS people "
+        "FROM assigned INNER JOIN titled ON titled.c_course = assigned.c_course "
+        "WHERE titled.courses > 1 GROUP BY titled.title) "
         f"SELECT {', '.join(f'GROUPING({key})' for key in keys)}, 1, {', '.join(keys)}, NULL, "
         f"{sums} FROM per_person "
         f'LEFT JOIN "{profile}" profile ON profile.user_id = per_person.c_user '
@@ -145,8 +151,10 @@ def _one_pass_sql(inner_sql: str) -> str:
         f'LEFT JOIN "{location}" location ON location.id = profile.location_id '
         f'LEFT JOIN "{team}" team ON team.id = profile.team_id '
         f"GROUP BY GROUPING SETS ({', '.join(f'({key})' for key in keys)}) "
-        f"UNION ALL SELECT 1, 1, 1, 1, 0, NULL, NULL, NULL, NULL, title, {sums} "
-        "FROM per_course GROUP BY title "
+        "UNION ALL SELECT 1, 1, 1, 1, 0, NULL, NULL, NULL, NULL, titled.title, "
+        "SUM(total)::bigint, SUM(completed)::bigint, SUM(overdue)::bigint, "
+        "COALESCE(MAX(shared.people), SUM(total)::bigint) "
+        "FROM titled LEFT JOIN shared ON shared.title = titled.title GROUP BY titled.title "
         # Within each dimension's rows this is the order `grouped` gives: by key, "–" (NULL) last.
         "ORDER BY 6, 7, 8, 9, 10"
     )
