@@ -28,12 +28,14 @@ from champions.factories import (
     MembershipFactory,
 )
 from champions.models import (
+    ActionItem,
     ChampionProfile,
     ChampionStatus,
     CoachingGroup,
     Membership,
     Nudge,
 )
+from curriculum import services as progress
 from people.factories import EmployeeProfileFactory
 from quizzes.factories import QuizFactory
 from quizzes.models import Attempt
@@ -297,12 +299,26 @@ def test_the_proposal_fills_active_champions_up_to_capacity_counting_only_curren
     }
 
 
-def test_the_proposal_prefers_the_champion_at_the_persons_location():
-    near = EmployeeProfileFactory()
-    far = ChampionProfileFactory()
-    close = ChampionProfileFactory(location=near.location, department=near.department)
+def test_the_proposal_prefers_the_same_location_over_the_same_department():
+    person = EmployeeProfileFactory()
+    same_department = ChampionProfileFactory(department=person.department)
+    same_location = ChampionProfileFactory(location=person.location)
     proposal, _lookup = services.current_proposal()
-    assert proposal.assignments == {far.user_id: [], close.user_id: [near.user_id]}
+    assert proposal.assignments == {
+        same_department.user_id: [],
+        same_location.user_id: [person.user_id],
+    }
+
+
+def test_the_proposal_prefers_the_same_department_when_no_champion_is_at_the_location():
+    person = EmployeeProfileFactory()
+    elsewhere = ChampionProfileFactory()
+    same_department = ChampionProfileFactory(department=person.department)
+    proposal, _lookup = services.current_proposal()
+    assert proposal.assignments == {
+        elsewhere.user_id: [],
+        same_department.user_id: [person.user_id],
+    }
 
 
 def test_the_proposal_never_puts_a_champions_own_manager_in_their_group():
@@ -520,8 +536,11 @@ def test_the_group_page_lists_open_items_of_current_members_soonest_first():
     same_day = ActionItemFactory(session=session, owner=lena, due_date=datetime.date(2026, 3, 9))
     ActionItemFactory(session=session, owner=lena, done_at=timezone.now())
     former = MembershipFactory(group=group, ended_on=datetime.date(2026, 2, 1)).user
+    MembershipFactory(user=former)  # now in another group
     ActionItemFactory(session=session, owner=former)
     ActionItemFactory()  # another group's
+    # an open item Lena agreed in her former group is not this group's business
+    ActionItemFactory(session=CoachingSessionFactory(), owner=lena)
     assert list(services.group_open_action_items(group)) == [sooner, later, same_day]
 
 
@@ -585,3 +604,102 @@ def test_a_photo_that_is_not_a_picture_or_too_big_is_refused_with_a_reason():
     exactly = picture()
     exactly.size = 5 * 1024 * 1024  # at the limit is fine
     assert len(services.square_thumbnails(exactly)) == 2
+
+
+def test_ticking_off_one_item_leaves_the_others_open():
+    first = ActionItemFactory()
+    second = ActionItemFactory(session=first.session)
+    assert services.mark_action_item_done(first) is True
+    assert ActionItem.objects.get(pk=second.pk).done_at is None
+    assert services.mark_action_item_done(second) is True
+
+
+@pytest.fixture
+def champions_path(tree):
+    tree.path.audience = "champions"
+    tree.path.save_revision().publish()
+    return tree
+
+
+def test_starting_the_champions_path_is_not_enough_to_become_active(champions_path, hr_user):
+    colleague = UserFactory()  # someone else's completed path does not count
+    for lesson in champions_path.lessons:
+        progress.complete_lesson(colleague, lesson)
+    candidate = UserFactory()
+    progress.enrol(candidate, champions_path.course)
+    progress.complete_lesson(candidate, champions_path.lessons[0])
+    profile = ChampionProfileFactory(user=candidate, status=IN_TRAINING)
+    assert services.champions_path_completed(candidate) is False
+    assert refusal(services.change_status, profile, ACTIVE, hr_user) == [
+        "Ein Champion wird erst nach Abschluss des Lernpfads „CX Champions“ aktiv."
+    ]
+
+
+# Culture-change figures of a group
+
+
+def test_group_figures_show_weekly_quiz_scores_of_enough_people_and_sessions_per_month(
+    circle, privacy_settings
+):
+    group, lena, otto = circle
+    privacy_settings(min_group_size=2)
+    now = timezone.now()
+    quiz = QuizFactory()
+
+    def attempt_at(user, score, when):
+        Attempt.objects.create(
+            quiz=quiz, user=user, submitted_at=when, score_percent=score, passed=score >= 70
+        )
+
+    attempt_at(lena, 80, now)
+    attempt_at(otto, 60, now)
+    attempt_at(UserFactory(), 0, now)  # not a member
+    five_weeks_ago = now - datetime.timedelta(weeks=5)
+    attempt_at(lena, 90, five_weeks_ago)  # one person twice: too few people for a figure
+    attempt_at(lena, 70, five_weeks_ago)
+    three_weeks_ago = now - datetime.timedelta(weeks=3)
+    attempt_at(lena, 0, three_weeks_ago)  # a week where everybody scored nothing
+    attempt_at(otto, 0, three_weeks_ago)
+    too_old = now - datetime.timedelta(weeks=12, days=3)  # more than 12 weeks ago
+    attempt_at(lena, 100, too_old)
+    attempt_at(otto, 100, too_old)
+    for day in (datetime.date(2026, 10, 5), datetime.date(2026, 11, 2), datetime.date(2026, 11, 9)):
+        CoachingSessionFactory(group=group, held_on=day)
+    CoachingSessionFactory(held_on=datetime.date(2026, 11, 2))  # another group's
+    figures = services.group_figures(group)
+    monday = timezone.localdate(now) - datetime.timedelta(days=timezone.localdate(now).weekday())
+    three_weeks_earlier = monday - datetime.timedelta(weeks=3)
+    assert figures["trend"] == [
+        (three_weeks_earlier.strftime("%d.%m."), 0),
+        (monday.strftime("%d.%m."), 70),
+    ]
+    assert figures["sessions"] == [("10/2026", 1), ("11/2026", 2)]
+    assert (figures["group_rate"], figures["group_suppressed"], figures["minimum"]) == (0, False, 2)
+    assert figures["company_rate"] == 0
+
+
+def test_the_group_rate_is_hidden_while_the_group_is_smaller_than_the_privacy_minimum(
+    circle, privacy_settings
+):
+    group, _lena, _otto = circle
+    privacy_settings(min_group_size=3)
+    figures = services.group_figures(group)
+    assert (figures["group_rate"], figures["group_suppressed"], figures["minimum"]) == (
+        None,
+        True,
+        3,
+    )
+
+
+def test_the_company_rate_is_hidden_while_fewer_people_than_the_minimum_are_enrolled(
+    tree, privacy_settings
+):
+    privacy_settings(min_group_size=3)
+    first, second = UserFactory(), UserFactory()
+    progress.enrol(first, tree.course)
+    progress.enrol(second, tree.course)
+    for lesson in tree.lessons:
+        progress.complete_lesson(first, lesson)
+    assert services.company_completion_rate() is None
+    progress.enrol(UserFactory(), tree.course)
+    assert services.company_completion_rate() == 33  # one of three, rounded
