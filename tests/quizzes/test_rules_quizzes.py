@@ -580,3 +580,194 @@ def test_the_review_lists_each_question_with_the_choice_and_the_right_answer(lea
     assert second.is_ordering and second.order_wrong
     assert [o["text"] for o in second.chosen] == ["3", "2", "1"]  # in the learner's order
     assert second.correct_text == "1; 2; 3"
+
+
+# --- after the result --------------------------------------------------------------------------
+
+
+def _passed(user, quiz, context_key: str = "") -> Attempt:
+    attempt = services.start_attempt(user, quiz, context_key=context_key)
+    services.save_answers(attempt, {str(q.pk): right(q) for q in quiz.questions.all()})
+    return services.submit_attempt(attempt)
+
+
+def _failed(user, quiz, context_key: str = "") -> Attempt:
+    return services.submit_attempt(services.start_attempt(user, quiz, context_key=context_key))
+
+
+def _steps(steps) -> list[tuple]:
+    return [(s.label, s.url, s.primary, s.retry) for s in steps]
+
+
+def test_a_failed_attempt_offers_trying_again_first_then_rereading_the_lesson(learner, quiz):
+    from django.urls import reverse
+
+    attempt = _failed(learner, quiz, context_key="lesson:7")
+    steps = services.next_steps(attempt, back_url="/kurs/lektion/")
+    assert _steps(steps) == [
+        ("Erneut versuchen", reverse("quizzes:start", args=[quiz.pk]), True, True),
+        ("Lektion noch einmal lesen", "/kurs/lektion/", False, False),
+    ]
+    assert services.context_from_token(quiz, steps[0].context) == "lesson:7"
+    assert steps[1].context == ""
+
+
+def test_no_retry_is_offered_once_every_attempt_is_used(learner, quiz):
+    quiz.max_attempts = 1
+    quiz.save()
+    attempt = _failed(learner, quiz)
+    assert _steps(services.next_steps(attempt, back_url="/lektion/")) == [
+        ("Lektion noch einmal lesen", "/lektion/", True, False)
+    ]
+    assert services.next_steps(attempt) == []
+
+
+def test_a_limited_quiz_with_attempts_left_offers_a_retry(learner, quiz):
+    quiz.max_attempts = 2
+    quiz.save()
+    steps = services.next_steps(_failed(learner, quiz))
+    assert _steps(steps) == [("Erneut versuchen", f"/quizzes/{quiz.pk}/start/", True, True)]
+
+
+def test_a_passed_attempt_offers_what_the_page_offers_then_the_way_back(learner, quiz, monkeypatch):
+    offered = []
+
+    def certificate(attempt):
+        offered.append(attempt.pk)
+        return [services.NextStep(label="Zertifikat", url="/zertifikat/")]
+
+    monkeypatch.setattr(services, "_next_step_providers", [certificate])
+    attempt = _passed(learner, quiz)
+    steps = services.next_steps(attempt, back_url="/lektion/")
+    assert _steps(steps) == [
+        ("Zertifikat", "/zertifikat/", True, False),
+        ("Zurück zur Lektion", "/lektion/", False, False),
+    ]
+    assert offered == [attempt.pk]
+    monkeypatch.setattr(services, "_next_step_providers", [])
+    assert _steps(services.next_steps(attempt, back_url="/lektion/")) == [
+        ("Zurück zur Lektion", "/lektion/", True, False)
+    ]
+    assert services.next_steps(attempt) == []  # passed: never a retry
+
+
+def test_a_step_the_page_marks_primary_stays_the_only_primary_one(learner, quiz, monkeypatch):
+    def steps_of_the_page(attempt):
+        return [
+            services.NextStep(label="Nächste Lektion", url="/next/"),
+            services.NextStep(label="Zertifikat", url="/zertifikat/", primary=True),
+        ]
+
+    monkeypatch.setattr(services, "_next_step_providers", [steps_of_the_page])
+    steps = services.next_steps(_passed(learner, quiz), back_url="/lektion/")
+    assert [(s.label, s.primary) for s in steps] == [
+        ("Nächste Lektion", False),
+        ("Zertifikat", True),
+        ("Zurück zur Lektion", False),
+    ]
+
+
+def test_what_comes_after_a_quiz_is_offered_once_however_often_it_is_registered(
+    learner, quiz, monkeypatch
+):
+    monkeypatch.setattr(services, "_next_step_providers", [])
+
+    def next_lesson(attempt):
+        return [services.NextStep(label="Weiter", url="/weiter/")]
+
+    services.register_next_step_provider(next_lesson)
+    services.register_next_step_provider(next_lesson)
+    assert [s.label for s in services.next_steps(_passed(learner, quiz))] == ["Weiter"]
+
+
+def test_a_renewal_gives_the_full_attempt_allowance_again(learner, quiz, monkeypatch):
+    quiz.max_attempts = 3
+    quiz.save()
+    monkeypatch.setattr(services, "_attempt_windows", [])
+    _failed(learner, quiz)
+    since = timezone.now() + datetime.timedelta(seconds=1)
+
+    def renewal(user, asked):
+        return since if user == learner else None  # only the learner renews
+
+    services.register_attempt_window(renewal)
+    services.register_attempt_window(renewal)
+    assert services._attempt_windows == [renewal]
+    assert services.attempts_count_since(learner, quiz) == since
+    assert services.attempts_used(learner, quiz) == 0
+    assert services.attempts_left(learner, quiz) == 3
+    assert services.attempts_count_since(learner, QuizFactory()) is None  # no limit: all count
+
+
+def test_passed_means_a_pass_of_mine_on_this_quiz(learner, other_learner, quiz):
+    _failed(learner, quiz)
+    assert services.has_passed(learner, quiz) is False
+    other_quiz = QuizFactory(pass_mark=0)
+    QuestionFactory(quiz=other_quiz)
+    _failed(learner, other_quiz)  # passed: the pass mark is 0
+    _passed(other_learner, quiz)
+    assert services.has_passed(learner, quiz) is False
+    _passed(learner, quiz)
+    assert services.has_passed(learner, quiz) is True
+
+
+def test_the_history_lists_my_attempts_at_this_quiz_in_every_language_newest_first(
+    learner, other_learner, quiz
+):
+    from wagtail.models import Locale
+
+    english = quiz.copy_for_translation(Locale.objects.get_or_create(language_code="en")[0])
+    english.save()
+    other_quiz = QuizFactory()
+    start = timezone.now() - datetime.timedelta(days=60)
+    mine = []
+    for day, (user, taken) in enumerate(
+        [(learner, quiz), (learner, english), (other_learner, quiz), (learner, other_quiz)]
+    ):
+        with time_machine.travel(start + datetime.timedelta(days=day), tick=False):
+            attempt = Attempt.objects.create(user=user, quiz=taken, question_ids=[])
+        if user == learner and taken != other_quiz:
+            mine.append(attempt)
+    history = services.attempt_history(learner, english)
+    assert history == list(reversed(mine))
+    assert history[0].quiz.locale.language_code == "en"
+
+
+def test_the_history_shows_the_latest_fifty_attempts(learner, quiz):
+    start = timezone.now() - datetime.timedelta(days=60)
+    for day in range(51):
+        with time_machine.travel(start + datetime.timedelta(days=day), tick=False):
+            Attempt.objects.create(user=learner, quiz=quiz, question_ids=[])
+    history = services.attempt_history(learner, quiz)
+    assert len(history) == 50
+    assert history[0].started_at == start + datetime.timedelta(days=50)
+    assert history[-1].started_at == start + datetime.timedelta(days=1)
+    assert len(services.attempt_history(learner, quiz, limit=3)) == 3
+
+
+def test_the_review_shows_a_skipped_question_unanswered_and_a_right_one_with_its_point(learner):
+    quiz = QuizFactory()
+    answered = QuestionFactory(quiz=quiz, options=[("Ja", True), ("Nein", False)])
+    QuestionFactory(quiz=quiz, options=[("Rot", True), ("Blau", False)])  # left unanswered
+    attempt = services.start_attempt(learner, quiz)
+    services.save_answers(attempt, {str(answered.pk): right(answered)})
+    first, second = services.review_answers(services.submit_attempt(attempt))
+    assert ([o["text"] for o in first.chosen], first.score) == (["Ja"], 1.0)
+    assert (second.chosen, second.score, second.correct_text) == ([], 0.0, "Rot")
+
+
+def test_a_question_without_a_stored_score_shows_no_points(learner, quiz):
+    """Attempts from before the score of each question was kept."""
+    questions = list(quiz.questions.all())
+    attempt = Attempt.objects.create(
+        user=learner,
+        quiz=quiz,
+        question_ids=[q.pk for q in questions],
+        answers={str(q.pk): right(q) for q in questions},
+        submitted_at=timezone.now(),
+    )
+    reviews = services.review_answers(attempt)
+    assert [(r.number, r.score) for r in reviews] == [(1, 0), (2, 0)]
+    assert [[o["text"] for o in r.chosen] for r in reviews] == [
+        [o["text"] for o in q.option_items() if o["correct"]] for q in questions
+    ]
