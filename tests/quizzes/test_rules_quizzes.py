@@ -771,3 +771,56 @@ def test_a_question_without_a_stored_score_shows_no_points(learner, quiz):
     assert [[o["text"] for o in r.chosen] for r in reviews] == [
         [o["text"] for o in q.option_items() if o["correct"]] for q in questions
     ]
+
+
+def test_an_ordering_question_left_unanswered_scores_nothing():
+    for partial_credit in (True, False):
+        question = QuestionFactory(
+            kind=QuestionKind.ORDERING,
+            partial_credit=partial_credit,
+            options=[("1", False), ("2", False), ("3", False)],
+        )
+        assert services.score_question(question, []) == 0.0
+
+
+def test_an_ordering_with_only_some_items_placed_scores_those_in_place():
+    options = [("1", False), ("2", False), ("3", False), ("4", False)]
+    partial = QuestionFactory(kind=QuestionKind.ORDERING, partial_credit=True, options=options)
+    first_two = [o["id"] for o in partial.option_items()][:2]
+    assert services.score_question(partial, first_two) == 0.5
+    strict = QuestionFactory(kind=QuestionKind.ORDERING, partial_credit=False, options=options)
+    assert services.score_question(strict, [o["id"] for o in strict.option_items()][:2]) == 0.0
+
+
+def test_a_score_exactly_halfway_between_hundredths_is_rounded_up(learner):
+    quiz = QuizFactory()
+    eight_right = [(str(n), True) for n in range(8)]
+    several = QuestionFactory(
+        quiz=quiz, kind=QuestionKind.MULTIPLE, partial_credit=True, options=eight_right
+    )
+    for _ in range(3):
+        QuestionFactory(quiz=quiz)  # left unanswered
+    attempt = services.start_attempt(learner, quiz)
+    services.save_answers(attempt, {str(several.pk): right(several)[:1]})  # 1 of 8: 0.125
+    # (0.125 + 0 + 0 + 0) / 4 = 3.125 %
+    assert services.submit_attempt(attempt).score_percent == Decimal("3.13")
+
+
+def test_an_attempt_is_passed_by_the_pass_mark_it_started_with(learner, other_learner, quiz):
+    first = services.attempt_questions(services.start_attempt(learner, quiz))[0]
+    half_right = {str(first.pk): right(first)}  # 50 %, the pass mark when it started
+    mine = services.start_attempt(learner, quiz)
+    quiz.pass_mark = 60
+    quiz.save()  # the editor raises the pass mark while the learner works
+    assert services.submit_attempt(mine, answers=half_right).passed is True
+    theirs = services.start_attempt(other_learner, quiz)  # started at 60
+    quiz.pass_mark = 50
+    quiz.save()
+    assert services.submit_attempt(theirs, answers=half_right).passed is False
+
+
+def test_submitting_my_attempt_leaves_other_open_attempts_open(learner, other_learner, quiz):
+    theirs = services.start_attempt(other_learner, quiz)
+    services.submit_attempt(services.start_attempt(learner, quiz))
+    theirs.refresh_from_db()
+    assert (theirs.submitted_at, theirs.score_percent, theirs.passed) == (None, None, False)
