@@ -824,3 +824,19 @@ def test_submitting_my_attempt_leaves_other_open_attempts_open(learner, other_le
     services.submit_attempt(services.start_attempt(learner, quiz))
     theirs.refresh_from_db()
     assert (theirs.submitted_at, theirs.score_percent, theirs.passed) == (None, None, False)
+
+
+def test_starting_again_resumes_my_open_attempt_without_a_context(learner, quiz):
+    attempt = services.start_attempt(learner, quiz)
+    assert attempt.context_key == ""  # started from no page: no lesson to go back to
+    assert services.start_attempt(learner, quiz) == attempt
+    assert Attempt.objects.filter(user=learner).count() == 1
+
+
+def test_the_same_random_source_draws_the_same_order(learner, other_learner):
+    quiz = QuizFactory(shuffle_questions=True, shuffle_options=True)
+    for _ in range(8):
+        QuestionFactory(quiz=quiz, options=[(str(n), n == 1) for n in range(1, 7)])
+    mine = services.start_attempt(learner, quiz, rng=random.Random(11))
+    theirs = services.start_attempt(other_learner, quiz, rng=random.Random(11))
+    assert (mine.question_ids, mine.option_order) == (theirs.question_ids, theirs.option_order)
