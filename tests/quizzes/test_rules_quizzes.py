@@ -840,3 +840,9 @@ def test_the_same_random_source_draws_the_same_order(learner, other_learner):
     mine = services.start_attempt(learner, quiz, rng=random.Random(11))
     theirs = services.start_attempt(other_learner, quiz, rng=random.Random(11))
     assert (mine.question_ids, mine.option_order) == (theirs.question_ids, theirs.option_order)
+
+
+def test_an_overlong_context_is_cut_to_what_the_attempt_keeps(learner, quiz):
+    context = "lesson:" + "9" * 70
+    attempt = services.start_attempt(learner, quiz, context_key=context)
+    assert Attempt.objects.get(pk=attempt.pk).context_key == context[:64]
