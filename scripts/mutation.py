@@ -44,7 +44,11 @@ TESTS = {
         "tests/champions/test_rules_champions.py",
         "tests/champions/test_assignment_algorithm.py",
     ],
-    "people/importing.py": ["tests/people/test_rules_import.py", "tests/people/test_import.py"],
+    "people/importing.py": [
+        "tests/people/test_rules_importing.py",
+        "tests/people/test_rules_import.py",
+        "tests/people/test_import.py",
+    ],
     "people/tabular.py": ["tests/people/test_rules_import.py"],
     "reports/services.py": [
         "tests/reports/test_rules_reports.py",
@@ -91,6 +95,9 @@ def main(argv: list[str]) -> None:
 
     config = configuration.config()
     config.only_mutate = [module]
+    for path in config.also_copy:  # mutmut copies single files but does not make their folder
+        if path.is_file():
+            (Path("mutants") / path).parent.mkdir(parents=True, exist_ok=True)
     config.pytest_add_cli_args_test_selection = [
         path for path in TESTS[module] if Path(path).exists()
     ]

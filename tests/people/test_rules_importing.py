@@ -1,0 +1,206 @@
+"""Rules of the employee import (people/importing.py) that HR would notice when broken: how
+errors name their lines, what a preview accepts or refuses, which units it creates, what
+applying changes and whom it marks as left."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from django.utils import timezone
+
+from accounts.models import AuditEntry
+from people import importing
+from people.factories import DepartmentFactory, EmployeeProfileFactory, LocationFactory, TeamFactory
+from people.importing import ImportPreview, create_missing_units, deactivate_profiles, line_ranges
+from people.models import Department, EmployeeProfile, Location, Team
+
+# Errors name their lines -----------------------------------------------------------------------
+
+
+def test_error_lines_are_named_as_ranges_in_order():
+    assert line_ranges([9, 2, 3, 4, 7, 10]) == "2–4, 7, 9–10"
+    assert line_ranges([2, 3, 7, 8]) == "2–3, 7–8"
+    assert line_ranges([5, 9]) == "5, 9"
+    assert line_ranges([12]) == "12"
+    assert line_ranges([]) == ""
+
+
+# Unknown units created from the preview ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_missing_units_are_created_once_whatever_their_spelling(hr_user):
+    service = DepartmentFactory(name="Kundenservice")
+    TeamFactory(department=service, name="Hotline")
+    LocationFactory(name="Hamburg")
+    preview = ImportPreview(
+        missing_departments={"Filiale Nord": [2], "filiale nord": [3], "Filiale Süd": [4]},
+        missing_locations={"Bremen": [2], "BREMEN": [3], "Kiel": [4], "hamburg": [5]},
+        missing_teams={
+            ("Filiale Nord", "Kasse"): [2],
+            ("filiale nord", "kasse"): [3],
+            ("Kundenservice", "hotline"): [4],
+            ("Kundenservice", "Beschwerden"): [5],
+        },
+    )
+    created = create_missing_units(preview, hr_user, filename="personal.csv", import_id=7)
+    assert created == {"departments": 2, "locations": 2, "teams": 2}
+    assert sorted(Department.objects.values_list("name", flat=True)) == [
+        "Filiale Nord",
+        "Filiale Süd",
+        "Kundenservice",
+    ]
+    assert sorted(Location.objects.values_list("name", flat=True)) == ["Bremen", "Hamburg", "Kiel"]
+    assert sorted(Team.objects.values_list("department__name", "name")) == [
+        ("Filiale Nord", "Kasse"),
+        ("Kundenservice", "Beschwerden"),
+        ("Kundenservice", "Hotline"),
+    ]
+    entry = AuditEntry.objects.get(action="organisation.created")
+    assert entry.actor == hr_user
+    assert entry.summary == "From import personal.csv: 2 departments, 2 locations, 2 teams"
+    assert entry.details == {"import_id": 7, "departments": 2, "locations": 2, "teams": 2}
+
+
+@pytest.mark.django_db
+def test_units_created_from_the_command_line_name_no_import():
+    preview = ImportPreview(missing_departments={"Filiale Nord": [2]})
+    create_missing_units(preview, None, filename="personal.csv")
+    entry = AuditEntry.objects.get(action="organisation.created")
+    assert entry.actor is None and "import_id" not in entry.details
+
+
+# People marked as left ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_marking_people_as_left_counts_each_once_and_keeps_earlier_leaving_dates(monkeypatch):
+    monkeypatch.setattr(importing, "BATCH_SIZE", 2)  # three batches for five people
+    staying, *leaving = EmployeeProfileFactory.create_batch(5)
+    gone = leaving[-1]
+    gone.is_active, gone.left_on = False, datetime.date(2024, 12, 31)
+    gone.save()
+    EmployeeProfile.objects.update(updated_at=timezone.now() - datetime.timedelta(days=3))
+    before = timezone.now() - datetime.timedelta(minutes=1)
+    count = deactivate_profiles([p.pk for p in leaving])
+    assert count == 3  # the one who had already left is not counted again
+    gone.refresh_from_db()
+    assert gone.left_on == datetime.date(2024, 12, 31)
+    for profile in leaving[:-1]:
+        profile.refresh_from_db()
+        assert (profile.is_active, profile.user.is_active) == (False, False)
+        assert profile.left_on == timezone.localdate()
+        assert profile.updated_at > before  # the API's change feed sees them
+    staying.refresh_from_db()
+    assert staying.is_active and staying.left_on is None
+
+
+# The preview's forecast ----------------------------------------------------------------------
+
+HEADER = (
+    "email,first_name,last_name,department,location,staff_role,job_title,team,manager_email,"
+    "hire_date,preferred_language,active\n"
+)
+
+
+@pytest.mark.django_db
+def test_the_forecast_sees_each_person_as_the_file_leaves_them(tree):
+    from accounts.factories import UserFactory
+    from assignments.models import Assignment, AssignmentRule, TargetKind
+    from people.importing import preview_import
+
+    service = DepartmentFactory(name="Kundenservice")
+    hamburg, bremen = LocationFactory(name="Hamburg"), LocationFactory(name="Bremen")
+    till = TeamFactory(department=service, name="Kasse")
+    mia = UserFactory(email="mia.meyer@example.com", first_name="Mia", last_name="Meyer")
+    EmployeeProfileFactory(user=mia, department=service, location=hamburg)
+    Assignment.objects.create(user=mia, course=tree.course, due_date=datetime.date(2099, 1, 1))
+    content = (
+        HEADER
+        + "mia.meyer@example.com,Mia,Meyer,Kundenservice,Hamburg,,,,,,,\n"
+        + "nele.neu@example.com,Nele,Neu,Kundenservice,Bremen,,,Kasse,,01.03.2025,,\n"
+    ).encode()
+    due = {"course": tree.course, "due_date": datetime.date(2099, 1, 1)}
+    for target, expected in [
+        ({"target_kind": TargetKind.LOCATION, "location": hamburg}, 0),  # Mia has it already
+        ({"target_kind": TargetKind.LOCATION, "location": bremen}, 1),
+        ({"target_kind": TargetKind.FILTERS, "team": till}, 1),
+        ({"target_kind": TargetKind.FILTERS, "hired_from": datetime.date(2025, 1, 1)}, 1),
+    ]:
+        AssignmentRule.objects.all().delete()
+        AssignmentRule.objects.create(**target, **due)
+        preview = preview_import(content)
+        assert preview.ok, preview.errors
+        assert preview.forecast["assignments"] == expected, target
+
+
+# What a preview refuses, in German -----------------------------------------------------------
+
+LONG = "x" * 121
+
+
+@pytest.mark.django_db
+def test_every_broken_row_is_named_with_its_reason_and_lines():
+    from django.utils import translation
+
+    from people.importing import preview_import
+
+    service = DepartmentFactory(name="Kundenservice")
+    LocationFactory(name="Hamburg")
+    TeamFactory(department=service, name="Hotline")
+    rows = [
+        "kaputt,Anna,Alt,Kundenservice,Hamburg,,,,,,,",  # 2
+        "kaputt,Anna,Alt,Kundenservice,Hamburg,,,,,,,",  # 3
+        "dup@example.com,Dora,Dopp,Kundenservice,Hamburg,,,Hotline,,,,",  # 4: fine
+        "DUP@example.com,Dora,Dopp,Kundenservice,Hamburg,,,,,,,",  # 5
+        "noname@example.com,,Ohne,Kundenservice,Hamburg,,,,,,,",  # 6
+        "nodept@example.com,Nina,Nix,,Hamburg,,,,,,,",  # 7
+        "noloc@example.com,Nina,Nix,Kundenservice,,,,,,,,",  # 8
+        "role@example.com,Rita,Rolle,Kundenservice,Hamburg,Praktikant,,,,,,",  # 9
+        "lang@example.com,Lars,Lang,Kundenservice,Hamburg,,,,,,fr,",  # 10
+        "date@example.com,Dana,Datum,Kundenservice,Hamburg,,,,,31.02.2025,,",  # 11
+        "active@example.com,Alex,Aktiv,Kundenservice,Hamburg,,,,,,,vielleicht",  # 12
+        "boss@example.com,Bea,Boss,Kundenservice,Hamburg,,,,chef,,,",  # 13
+        "ghost@example.com,Gil,Geist,Kundenservice,Hamburg,,,,nobody@example.com,,,",  # 14
+        f"long@example.com,{'A' * 151},Lang,Kundenservice,Hamburg,,,,,,,",  # 15
+        f"longdept@example.com,Lea,Lang,{LONG},Hamburg,,,,,,,",  # 16
+        f"longloc@example.com,Lea,Lang,Kundenservice,{LONG},,,,,,,",  # 17
+        f"longteam@example.com,Lea,Lang,Kundenservice,Hamburg,,,{LONG},,,,",  # 18
+        "ok@example.com,Olaf,Ok,kundenservice,hamburg,Führungskräfte,,hotline,dup@example.com,"
+        "2025-03-01,Englisch,nein",  # 19: fine; units matched whatever their case
+    ]
+    with translation.override("de"):
+        preview = preview_import((HEADER + "\n".join(rows) + "\n").encode())
+        errors = preview.errors
+    assert errors == [
+        "Keine gültige E-Mail-Adresse: „kaputt“ — 2 Zeile(n): 2–3",
+        "„kaputt“ kommt mehrfach vor (zuerst in Zeile 2) — 1 Zeile(n): 3",
+        "„dup@example.com“ kommt mehrfach vor (zuerst in Zeile 4) — 1 Zeile(n): 5",
+        "Vor- und Nachname sind Pflicht — 1 Zeile(n): 6",
+        "Abteilung ist leer — 1 Zeile(n): 7",
+        "Standort ist leer — 1 Zeile(n): 8",
+        "Unbekannte Rolle „Praktikant“ (bekannt: Servicemitarbeitende, Führungskräfte, "
+        "Sonstige) — 1 Zeile(n): 9",
+        "Unbekannte Sprache „fr“ (de oder en verwenden) — 1 Zeile(n): 10",
+        "„31.02.2025“ ist kein Datum (01.03.2025 oder 2025-03-01 verwenden) — 1 Zeile(n): 11",
+        "„vielleicht“ ist weder ja noch nein — 1 Zeile(n): 12",
+        "Vorgesetzte(r) ist keine E-Mail-Adresse: „chef“ — 1 Zeile(n): 13",
+        "Vorname länger als 150 Zeichen — 1 Zeile(n): 15",
+        "Abteilungsname länger als 120 Zeichen — 1 Zeile(n): 16",
+        "Standortname länger als 120 Zeichen — 1 Zeile(n): 17",
+        "Teamname länger als 120 Zeichen — 1 Zeile(n): 18",
+        "Unbekannte(r) Vorgesetzte(r) „nobody@example.com“ — 1 Zeile(n): 14",
+    ]
+    assert not preview.has_missing_units and not preview.ok
+    (dora, olaf) = preview.rows
+    assert (dora.line, dora.email, dora.values["team_name"]) == (4, "dup@example.com", "Hotline")
+    assert (olaf.line, olaf.values["department_name"], olaf.values["location_name"]) == (
+        19,
+        "Kundenservice",
+        "Hamburg",
+    )
+    assert (olaf.values["staff_role"], olaf.values["preferred_language"]) == ("management", "en")
+    assert (olaf.values["hire_date"], olaf.values["active"]) == (datetime.date(2025, 3, 1), False)
+    assert olaf.values["manager_email"] == "dup@example.com"
