@@ -204,3 +204,69 @@ def test_every_broken_row_is_named_with_its_reason_and_lines():
     assert (olaf.values["staff_role"], olaf.values["preferred_language"]) == ("management", "en")
     assert (olaf.values["hire_date"], olaf.values["active"]) == (datetime.date(2025, 3, 1), False)
     assert olaf.values["manager_email"] == "dup@example.com"
+
+
+# What the preview says a row changes ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_preview_lists_each_changed_field_with_old_and_new_value_in_german():
+    from django.utils import translation
+
+    from accounts.factories import UserFactory
+    from people.importing import preview_import
+    from people.models import StaffRole
+
+    service = DepartmentFactory(name="Kundenservice")
+    hamburg = LocationFactory(name="Hamburg")
+    LocationFactory(name="Bremen")
+    TeamFactory(department=service, name="Hotline")
+    UserFactory(email="boss@example.com")
+    mia = UserFactory(
+        email="mia.meyer@example.com", first_name="Mia", last_name="Meyer", preferred_language="de"
+    )
+    EmployeeProfileFactory(
+        user=mia,
+        department=service,
+        location=hamburg,
+        team=None,
+        staff_role=StaffRole.SERVICE,
+        job_title="Beraterin",
+        manager=None,
+        hire_date=datetime.date(2024, 1, 15),
+    )
+    same = UserFactory(email="same@example.com", first_name="Sam", last_name="Same")
+    EmployeeProfileFactory(user=same, department=service, location=hamburg, job_title="")
+    rows = [
+        "mia.meyer@example.com,Mia,Meier,Kundenservice,Bremen,management,,Hotline,"
+        "boss@example.com,01.02.2024,en,nein",
+        "same@example.com,Sam,Same,Kundenservice,Hamburg,service,,,,,,",
+        "neu@example.com,Nele,Neu,Kundenservice,Hamburg,,,,,,,",
+    ]
+    with translation.override("de"):
+        preview = preview_import((HEADER + "\n".join(rows) + "\n").encode())
+    assert preview.ok, preview.errors
+    changed, unchanged, new = preview.rows
+    assert [(c.label, c.old, c.new) for c in changed.changes] == [
+        ("Nachname", "Meyer", "Meier"),
+        ("Sprache", "Deutsch", "Englisch"),
+        ("Aktiv", "ja", "nein"),
+        ("Standort", "Hamburg", "Bremen"),
+        ("Team", "—", "Hotline"),
+        ("Mitarbeiterrolle", "Servicemitarbeitende", "Führungskräfte"),
+        ("Stellenbezeichnung", "Beraterin", "—"),
+        ("Führungskraft", "—", "boss@example.com"),
+        ("Eintrittsdatum", "15.01.2024", "01.02.2024"),
+    ]
+    assert unchanged.changes == [] and preview.unchanged == [unchanged]
+    assert preview.updates == [changed] and preview.creates == [new]
+    assert [(c.label, c.old, c.new) for c in new.changes] == [
+        ("Vorname", "—", "Nele"),
+        ("Nachname", "—", "Neu"),
+        ("Sprache", "—", "Deutsch"),
+        ("Aktiv", "—", "ja"),
+        ("Abteilung", "—", "Kundenservice"),
+        ("Standort", "—", "Hamburg"),
+        ("Mitarbeiterrolle", "—", "Servicemitarbeitende"),
+    ]
+    assert preview.invitations == 1
