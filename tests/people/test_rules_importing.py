@@ -270,3 +270,64 @@ def test_the_preview_lists_each_changed_field_with_old_and_new_value_in_german()
         ("Mitarbeiterrolle", "—", "Servicemitarbeitende"),
     ]
     assert preview.invitations == 1
+
+
+# Reading the header and the dates -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_header_that_names_a_column_twice_or_misses_one_is_refused_in_german():
+    from django.utils import translation
+
+    from people.importing import preview_import
+
+    with translation.override("de"):
+        twice = preview_import(b"E-Mail;Mail;Vorname;Nachname;Abteilung;Standort\na;b;c;d;e;f\n")
+        missing = preview_import(b"E-Mail;Vorname;Farbe; \nanna@example.com;Anna;blau;\n")
+        empty = preview_import(b"E-Mail;Vorname;Nachname;Abteilung;Standort\n")
+        twice_errors, missing_errors, empty_errors = twice.errors, missing.errors, empty.errors
+    assert twice_errors == ["Zeile 1: Die Spalten „E-Mail“ und „Mail“ bedeuten beide email."]
+    assert missing_errors == [
+        "Zeile 1: Spalte(n) fehlen: last_name (Nachname), department (Abteilung), "
+        "location (Standort). Gefunden: E-Mail, Vorname, Farbe."
+    ]
+    assert missing.unknown_columns == ["Farbe"] and missing.rows == []
+    assert missing.columns == {"email": "E-Mail", "first_name": "Vorname"}
+    assert empty_errors == ["Die Datei hat eine Kopfzeile, aber keine Zeilen."]
+    assert (empty.total_rows, empty.delimiter) == (0, ";")
+
+
+def test_hire_dates_are_read_as_hr_systems_write_them():
+    from people.importing import parse_date
+
+    march = datetime.date(2025, 3, 1)
+    for text in ["2025-03-01", "01.03.2025", "1.3.2025", "01.03.25", "01/03/2025"]:
+        assert parse_date(text) == march, text
+    assert parse_date("2025-03-01 00:00:00") == march  # Excel's date and time as text
+    assert parse_date("2025-03-01T08:30:00") == march
+    assert parse_date("  ") is None
+    for wrong in ["31.02.2025", "2025-02-31", "März 2025", "01.03."]:
+        with pytest.raises(ValueError, match=wrong):
+            parse_date(wrong)
+
+
+@pytest.mark.django_db
+def test_only_active_people_missing_from_the_file_are_offered_as_leavers(hr_user):
+    from accounts import roles
+    from accounts.factories import UserFactory
+    from people.importing import preview_import
+
+    service, hamburg = DepartmentFactory(name="Kundenservice"), LocationFactory(name="Hamburg")
+    listed = EmployeeProfileFactory(
+        user=UserFactory(email="anna@example.com"), department=service, location=hamburg
+    )
+    missing = EmployeeProfileFactory(user=UserFactory(email="weg@example.com"))
+    EmployeeProfileFactory(user=UserFactory(email="schon-weg@example.com"), is_active=False)
+    EmployeeProfileFactory(user=UserFactory(email="hr2@example.com", roles=[roles.HR]))
+    preview = preview_import(
+        (HEADER + "anna@example.com,Anna,Alt,Kundenservice,Hamburg,,,,,,,\n").encode(),
+        actor=hr_user,
+    )
+    assert preview.ok, preview.errors
+    assert preview.to_deactivate == [(missing.pk, "weg@example.com")]  # not HR, not the gone
+    assert listed.pk not in [pk for pk, _email in preview.to_deactivate]
