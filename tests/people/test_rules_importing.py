@@ -331,3 +331,44 @@ def test_only_active_people_missing_from_the_file_are_offered_as_leavers(hr_user
     assert preview.ok, preview.errors
     assert preview.to_deactivate == [(missing.pk, "weg@example.com")]  # not HR, not the gone
     assert listed.pk not in [pk for pk, _email in preview.to_deactivate]
+
+
+@pytest.mark.django_db
+def test_unchanged_team_and_manager_are_no_change_and_a_return_or_a_leaver_is():
+    from django.utils import translation
+
+    from accounts.factories import UserFactory
+    from people.importing import preview_import
+
+    service, hamburg = DepartmentFactory(name="Kundenservice"), LocationFactory(name="Hamburg")
+    hotline = TeamFactory(department=service, name="Hotline")
+    boss = UserFactory(email="boss@example.com")
+    back = UserFactory(email="back@example.com", first_name="Ben", last_name="Back")
+    EmployeeProfileFactory(
+        user=back,
+        department=service,
+        location=hamburg,
+        team=hotline,
+        manager=boss,
+        job_title="",
+        hire_date=None,
+        is_active=False,  # left once, comes back
+    )
+    UserFactory(email="account@example.com", first_name="Ali", last_name="Konto")  # no profile
+    rows = [
+        "back@example.com,Ben,Back,Kundenservice,Hamburg,,,Hotline,boss@example.com,,,ja",
+        "account@example.com,Ali,Konto,Kundenservice,Hamburg,,,,,,,",
+        "gone@example.com,Gina,Gone,Kundenservice,Hamburg,,,,,,,nein",
+    ]
+    with translation.override("de"):
+        preview = preview_import((HEADER + "\n".join(rows) + "\n").encode())
+    assert preview.ok, preview.errors
+    back_row, account_row, gone_row = preview.rows
+    assert [(c.label, c.old, c.new) for c in back_row.changes] == [("Aktiv", "nein", "ja")]
+    assert [c.label for c in account_row.changes] == [
+        "Abteilung",
+        "Standort",
+        "Mitarbeiterrolle",
+    ]  # an account without an employee profile gets one; its name stays
+    assert ("Aktiv", "—", "nein") in [(c.label, c.old, c.new) for c in gone_row.changes]
+    assert preview.invitations == 0  # a new person marked as gone is not invited
