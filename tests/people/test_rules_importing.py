@@ -321,9 +321,9 @@ def test_only_active_people_missing_from_the_file_are_offered_as_leavers(hr_user
     listed = EmployeeProfileFactory(
         user=UserFactory(email="anna@example.com"), department=service, location=hamburg
     )
-    missing = EmployeeProfileFactory(user=UserFactory(email="weg@example.com"))
-    EmployeeProfileFactory(user=UserFactory(email="schon-weg@example.com"), is_active=False)
     EmployeeProfileFactory(user=UserFactory(email="hr2@example.com", roles=[roles.HR]))
+    EmployeeProfileFactory(user=UserFactory(email="schon-weg@example.com"), is_active=False)
+    missing = EmployeeProfileFactory(user=UserFactory(email="weg@example.com"))
     preview = preview_import(
         (HEADER + "anna@example.com,Anna,Alt,Kundenservice,Hamburg,,,,,,,\n").encode(),
         actor=hr_user,
