@@ -372,3 +372,19 @@ def test_unchanged_team_and_manager_are_no_change_and_a_return_or_a_leaver_is():
     ]  # an account without an employee profile gets one; its name stays
     assert ("Aktiv", "—", "nein") in [(c.label, c.old, c.new) for c in gone_row.changes]
     assert preview.invitations == 0  # a new person marked as gone is not invited
+
+
+def test_a_file_over_the_size_limit_or_unreadable_is_refused_with_the_reason(monkeypatch):
+    from django.utils import translation
+
+    from people.importing import preview_import
+
+    monkeypatch.setattr(importing, "MAX_IMPORT_BYTES", 60)
+    at_limit = HEADER[:60].encode()
+    assert len(at_limit) == 60
+    with translation.override("de"):
+        assert "Die Datei ist größer als 20 MB." not in preview_import(at_limit).errors
+        assert preview_import(at_limit + b"x").errors == ["Die Datei ist größer als 20 MB."]
+        assert preview_import(b"  \n").errors == ["Die Datei ist leer."]
+        broken = preview_import(b"email,first_name\n", "personal.xlsx").errors
+    assert len(broken) == 1 and broken[0].startswith("Die Excel-Datei konnte nicht")
