@@ -388,3 +388,17 @@ def test_a_file_over_the_size_limit_or_unreadable_is_refused_with_the_reason(mon
         assert preview_import(b"  \n").errors == ["Die Datei ist leer."]
         broken = preview_import(b"email,first_name\n", "personal.xlsx").errors
     assert len(broken) == 1 and broken[0].startswith("Die Excel-Datei konnte nicht")
+
+
+@pytest.mark.django_db
+def test_a_row_that_ends_early_has_its_missing_cells_empty():
+    from people.importing import preview_import
+
+    DepartmentFactory(name="Kundenservice")
+    LocationFactory(name="Hamburg")
+    content = b"email,first_name,last_name,department,location,team,job_title\n" + (
+        b"kurz@example.com,Kim,Kurz,Kundenservice,Hamburg\n"  # Excel drops empty trailing cells
+    )
+    preview = preview_import(content)
+    assert preview.ok, preview.errors
+    assert (preview.rows[0].values["team_name"], preview.rows[0].values["job_title"]) == ("", "")
