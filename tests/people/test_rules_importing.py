@@ -402,3 +402,18 @@ def test_a_row_that_ends_early_has_its_missing_cells_empty():
     preview = preview_import(content)
     assert preview.ok, preview.errors
     assert (preview.rows[0].values["team_name"], preview.rows[0].values["job_title"]) == ("", "")
+
+
+@pytest.mark.django_db
+def test_names_exactly_as_long_as_allowed_are_accepted():
+    from people.importing import preview_import
+
+    DepartmentFactory(name="Kundenservice")
+    LocationFactory(name="Hamburg")
+    longest = "A" * 150
+    content = (
+        HEADER + f"lang@example.com,{longest},{longest},Kundenservice,Hamburg,,{longest},,,,,\n"
+    )
+    preview = preview_import(content.encode())
+    assert preview.ok, preview.errors
+    assert preview.rows[0].values["first_name"] == longest
