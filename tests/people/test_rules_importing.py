@@ -410,10 +410,8 @@ def test_names_exactly_as_long_as_allowed_are_accepted():
 
     DepartmentFactory(name="Kundenservice")
     LocationFactory(name="Hamburg")
-    longest = "A" * 150
-    content = (
-        HEADER + f"lang@example.com,{longest},{longest},Kundenservice,Hamburg,,{longest},,,,,\n"
-    )
+    longest, title = "A" * 150, "T" * 120
+    content = HEADER + f"lang@example.com,{longest},{longest},Kundenservice,Hamburg,,{title},,,,,\n"
     preview = preview_import(content.encode())
     assert preview.ok, preview.errors
     assert preview.rows[0].values["first_name"] == longest
