@@ -415,3 +415,22 @@ def test_names_exactly_as_long_as_allowed_are_accepted():
     preview = preview_import(content.encode())
     assert preview.ok, preview.errors
     assert preview.rows[0].values["first_name"] == longest
+
+
+@pytest.mark.django_db
+def test_unknown_units_name_their_lines_and_may_be_exactly_as_long_as_allowed():
+    from people.importing import preview_import
+
+    DepartmentFactory(name="Kundenservice")
+    LocationFactory(name="Hamburg")
+    unit = "U" * 120
+    rows = [
+        "a@example.com,Anna,Alt,Filiale Nord,Bremen,,,,,,,",
+        "b@example.com,Ben,Berg,Filiale Nord,Bremen,,,,,,,",
+        f"c@example.com,Cem,Cay,{unit},{unit},,,{unit},,,,",
+    ]
+    preview = preview_import((HEADER + "\n".join(rows) + "\n").encode())
+    assert preview.errors == []
+    assert preview.missing_departments == {"Filiale Nord": [2, 3], unit: [4]}
+    assert preview.missing_locations == {"Bremen": [2, 3], unit: [4]}
+    assert preview.missing_teams == {(unit, unit): [4]}
