@@ -434,3 +434,14 @@ def test_unknown_units_name_their_lines_and_may_be_exactly_as_long_as_allowed():
     assert preview.missing_departments == {"Filiale Nord": [2, 3], unit: [4]}
     assert preview.missing_locations == {"Bremen": [2, 3], unit: [4]}
     assert preview.missing_teams == {(unit, unit): [4]}
+
+
+@pytest.mark.django_db
+def test_an_unknown_team_is_listed_under_its_departments_stored_name():
+    from people.importing import preview_import
+
+    DepartmentFactory(name="Kundenservice")
+    LocationFactory(name="Hamburg")
+    content = HEADER + "a@example.com,Anna,Alt,KUNDENSERVICE,Hamburg,,,Kasse,,,,\n"
+    preview = preview_import(content.encode())
+    assert preview.missing_teams == {("Kundenservice", "Kasse"): [2]}
