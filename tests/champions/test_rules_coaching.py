@@ -147,7 +147,9 @@ def test_pausing_a_champion_ends_their_groups_and_names_the_reason():
     member = MembershipFactory(group=group).user
     other_group = CoachingGroupFactory()
     other_member = MembershipFactory(group=other_group).user
+    former = MembershipFactory(group=group, ended_on=datetime.date(2026, 2, 1))
     services.change_status(group.champion, PAUSED)
+    assert Membership.objects.get(pk=former.pk).ended_on == datetime.date(2026, 2, 1)  # history
     ended = Membership.objects.get(user=member)
     assert (ended.ended_on, ended.unassigned_reason) == (timezone.localdate(), "Pausiert")
     assert CoachingGroup.objects.get(pk=group.pk).is_active is False
@@ -460,6 +462,8 @@ def test_a_champion_sees_overdue_items_and_the_last_session_attended(circle):
     late = CoachingSessionFactory(group=group, held_on=today - datetime.timedelta(days=2))
     early.attendees.set([lena, otto])
     late.attendees.set([lena])
+    elsewhere = CoachingSessionFactory(held_on=today - datetime.timedelta(days=1))
+    elsewhere.attendees.set([otto])  # another group's session does not count here
     for days, done in ((-3, False), (-1, False), (-5, True), (0, False), (4, False)):
         ActionItemFactory(
             session=early,
@@ -484,6 +488,7 @@ def test_a_champion_sees_three_quizzes_per_member_with_scores_only_when_allowed(
         {"topic": "C-Quiz", "score": 90, "passed": True},
         {"topic": "D-Quiz", "score": 100, "passed": True},
     ]
+    ActionItemFactory(owner=lena, due_date=timezone.localdate() - datetime.timedelta(days=2))
     pass_fail = services.member_overview(group, policy(QuizResults.PASS_FAIL, progress=False))
     row = next(r for r in pass_fail if r["user"] == lena)
     assert row["mastery"][-1] == {"topic": "D-Quiz", "score": None, "passed": True}
@@ -523,6 +528,10 @@ def test_a_member_is_nudged_at_most_once_a_day(django_capture_on_commit_callback
     assert services.already_nudged_today(lena) is True
     assert services.already_nudged_today(otto) is False
     assert len(mail.outbox) == 1 and "Denk an den Kurs!" in mail.outbox[0].body
+    assert "Eine Notiz von" in mail.outbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_nudge(group.champion, otto) is True
+    assert "Eine Notiz von" not in mail.outbox[1].body  # no note, no empty note heading
     Nudge.objects.update(sent_on=timezone.localdate() - datetime.timedelta(days=1))
     assert services.already_nudged_today(lena) is False  # yesterday's does not count
 
@@ -703,3 +712,35 @@ def test_the_company_rate_is_hidden_while_fewer_people_than_the_minimum_are_enro
     assert services.company_completion_rate() is None
     progress.enrol(UserFactory(), tree.course)
     assert services.company_completion_rate() == 33  # one of three, rounded
+
+
+def test_without_a_given_policy_a_champion_sees_what_the_champions_privacy_settings_allow(
+    circle, privacy_settings
+):
+    group, lena, _otto = circle
+    privacy_settings(champion_individual_progress=False, champion_quiz_results="hidden")
+    assert {row["user"]: row for row in services.member_overview(group)}[lena] == {
+        "user": lena,
+        "hidden": True,
+    }
+
+
+def test_hr_hears_of_every_champion_released_on_the_same_day(
+    hr_user, django_capture_on_commit_callbacks
+):
+    groups = [CoachingGroupFactory(), CoachingGroupFactory()]
+    for group in groups:
+        MembershipFactory(group=group)
+    with django_capture_on_commit_callbacks(execute=True):
+        for group in groups:
+            services.change_status(group.champion, PAUSED)
+    assert len(mail.outbox) == 2
+
+
+def test_the_middle_of_a_tall_photo_is_kept():
+    buffer = io.BytesIO()
+    tall = Image.new("RGB", (100, 300), "#ff0000")
+    tall.paste((0, 0, 255), (0, 100, 100, 200))  # a blue square in the middle
+    tall.save(buffer, format="PNG")
+    large, _small = services.square_thumbnails(SimpleUploadedFile("hoch.png", buffer.getvalue()))
+    assert Image.open(large).getpixel((5, 5))[2] > 200  # the red top and bottom are cut off
