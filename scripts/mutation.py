@@ -24,7 +24,16 @@ TESTS = {
         "tests/quizzes/test_scoring.py",
         "tests/quizzes/test_rules_quizzes.py",
     ],
-    "curriculum/services.py": ["tests/curriculum/test_rules_curriculum.py"],
+    "curriculum/services.py": [
+        "tests/curriculum/test_rules_curriculum.py",
+        "tests/curriculum/test_progress.py",
+        "tests/curriculum/test_completion_rules.py",
+        "tests/curriculum/test_certificate_name.py",
+        "tests/curriculum/test_quiz_next_steps.py",
+        "tests/curriculum/test_certificates_search_i18n.py",
+        "tests/team/test_recertification.py",
+        "tests/team/test_renewal_exam_attempts.py",
+    ],
     "assignments/services.py": [
         "tests/assignments/test_rules_assignments.py",
         "tests/assignments/test_assignments.py",

@@ -204,6 +204,28 @@ def test_two_certificates_never_share_a_code(learner, other_learner, tree):
     assert mine.issued_at is not None
 
 
+def test_the_certificate_name_has_single_spaces_and_fits_the_certificate(tree, django_user_model):
+    spaced = django_user_model.objects.create_user(
+        email="abstand@cx-academy.example", password="x-42-secret", first_name=" Anna  Maria "
+    )
+    spaced.last_name = "Schmidt "
+    assert services.name_on_record(spaced) == "Anna Maria Schmidt"
+    limit = Certificate._meta.get_field("learner_name").max_length
+    spaced.first_name, spaced.last_name = "A" * limit, "Langname"
+    assert services.name_on_record(spaced) == "A" * limit
+
+
+def test_a_certificate_is_valid_through_its_expiry_day_and_expired_the_day_after(learner, tree):
+    import datetime
+
+    certificate = services.issue_certificate(learner, tree.course)
+    certificate.expires_on = datetime.date(2026, 7, 10)
+    assert services.certificate_state(certificate, datetime.date(2026, 7, 10)) == "valid"
+    assert services.certificate_state(certificate, datetime.date(2026, 7, 11)) == "expired"
+    certificate.is_current = False
+    assert services.certificate_state(certificate, datetime.date(2026, 7, 1)) == "renewed"
+
+
 # --- progress and "continue" -------------------------------------------------------------------
 
 
@@ -425,3 +447,63 @@ def test_a_locked_lesson_says_in_german_what_to_do_first(learner, tree):
     assert services.lesson_lock(learner, tree.lessons[1]).message == (
         "Dieser Kurs wird der Reihe nach bearbeitet. Schließen Sie zuerst die vorige Lektion ab."
     )
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+def test_a_document_is_public_only_while_a_public_live_page_links_it(tree, home_page):
+    from django.core.files.base import ContentFile
+
+    from wagtail.documents import get_document_model
+    from wagtail.models import PageViewRestriction
+
+    document = get_document_model().objects.create(
+        title="Checkliste", file=ContentFile(b"%PDF-1.4 intern", name="checkliste.pdf")
+    )
+    link = f'<a linktype="document" id="{document.pk}">Checkliste</a>'
+    lesson = tree.lessons[0]
+    lesson.body = [("text", f"<p>{link}</p>")]
+    lesson.save_revision().publish()
+    assert services.document_is_public(document) is False  # a lesson needs a log-in
+    tree.path.intro = f"<p>{link}</p>"
+    tree.path.save_revision().publish()
+    assert services.document_is_public(document) is True  # a learning path is public
+    tree.path.unpublish()
+    assert services.document_is_public(document) is False
+    home_page.intro = f"<p>{link}</p>"
+    home_page.save_revision().publish()
+    assert services.document_is_public(document) is True
+    PageViewRestriction.objects.create(page=home_page, restriction_type=PageViewRestriction.LOGIN)
+    assert services.document_is_public(document) is False
+
+
+# --- after a passed quiz -----------------------------------------------------------------------
+
+
+def test_after_the_final_exam_only_my_current_certificate_of_this_course_is_offered(
+    learner, other_learner, tree, exam
+):
+    tree.course.final_exam = exam
+    tree.course.save_revision().publish()
+    attempt = quiz_services.start_attempt(learner, exam, context_key=f"course:{tree.course.pk}")
+
+    def steps():
+        return [(s.label, s.url, s.primary) for s in services.quiz_next_steps(attempt)]
+
+    first = tree.lessons[0]
+    next_lesson = [(f"Nächste Lektion: {first.title}", first.url, True)]
+    assert steps() == next_lesson
+    other_course = CoursePageFactory(parent=tree.path, slug="anderer", title="Anderer")
+    services.issue_certificate(learner, other_course)
+    services.issue_certificate(other_learner, tree.course)
+    old = services.issue_certificate(learner, tree.course)
+    Certificate.objects.filter(pk=old.pk).update(is_current=False)  # renewed since
+    assert steps() == next_lesson
+    mine = services.issue_certificate(learner, tree.course)
+    assert steps() == [("Zertifikat herunterladen", f"/certificates/{mine.code}/download/", True)]
+    Certificate.objects.filter(pk=mine.pk).delete()
+    services.enrol(learner, tree.course)
+    for lesson in tree.lessons:
+        LessonCompletion.objects.create(user=learner, lesson=lesson, course=tree.course)
+    assert steps() == [("Zum Kurs", tree.course.url, True)]  # where the final exam is
