@@ -5,6 +5,8 @@ Service functions with a small course tree; they pin the rules that mutation tes
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from django.utils import translation
@@ -507,3 +509,83 @@ def test_after_the_final_exam_only_my_current_certificate_of_this_course_is_offe
     for lesson in tree.lessons:
         LessonCompletion.objects.create(user=learner, lesson=lesson, course=tree.course)
     assert steps() == [("Zum Kurs", tree.course.url, True)]  # where the final exam is
+
+
+def test_a_course_completed_before_a_lesson_was_added_still_shows_100_percent(
+    learner, other_learner, tree
+):
+    for lesson in tree.lessons:
+        services.complete_lesson(learner, lesson)
+    LessonPageFactory(parent=tree.course, slug="neu", title="Neu")
+    empty = CoursePageFactory(parent=tree.path, slug="leer", title="Leer")
+    services.enrol(learner, empty)
+    services.enrol(other_learner, tree.course)
+    services.enrol(learner, CoursePageFactory(parent=tree.path, slug="andere", title="Andere"))
+    progress = services.progress_for_users([learner], [tree.course, empty])
+    assert set(progress) == {(learner.pk, tree.course.pk), (learner.pk, empty.pk)}
+    assert progress[(learner.pk, tree.course.pk)]["percent"] == 100
+    assert progress[(learner.pk, empty.pk)]["percent"] == 0  # started, no lessons yet
+
+
+# --- reflections -------------------------------------------------------------------------------
+
+
+def test_clearing_my_reflection_keeps_other_answers(learner, other_learner, tree):
+    from curriculum.models import ReflectionAnswer
+
+    first, second = tree.lessons[0], tree.lessons[1]
+    for lesson in (first, second):
+        lesson.body = [
+            ("reflection", {"prompt": "Was nehmen Sie mit?"}),
+            ("reflection", {"prompt": "Was probieren Sie aus?"}),
+        ]
+        lesson.save_revision().publish()
+        lesson.refresh_from_db()
+    prompt, other_prompt = first.body[0].id, first.body[1].id
+    services.save_reflection(learner, first, prompt, "Mitnehmen")
+    services.save_reflection(learner, first, other_prompt, "Ausprobieren")
+    second.body = json.dumps(list(first.body.raw_data))  # a copied lesson keeps the prompts' ids
+    second.save_revision().publish()
+    services.save_reflection(learner, second, prompt, "Zweite Lektion")
+    services.save_reflection(other_learner, first, prompt, "Ottos Antwort")
+    assert services.save_reflection(learner, first, prompt, "") is None
+    assert sorted(ReflectionAnswer.objects.values_list("text", flat=True)) == [
+        "Ausprobieren",
+        "Ottos Antwort",
+        "Zweite Lektion",
+    ]
+    with pytest.raises(ValueError, match="no reflection prompt 'keiner'"):
+        services.save_reflection(learner, first, "keiner", "Text")
+
+
+def test_marking_a_locked_lesson_done_says_in_german_what_to_do_first(learner, tree):
+    tree.course.lessons_in_order = True
+    tree.course.save_revision().publish()
+    with pytest.raises(services.LessonLocked) as locked:
+        services.complete_lesson(learner, tree.lessons[1])
+    assert str(locked.value) == (
+        "Dieser Kurs wird der Reihe nach bearbeitet. Schließen Sie zuerst die vorige Lektion ab."
+    )
+
+
+def test_a_visitor_without_an_account_has_no_renewal_window(exam):
+    assert services.final_exam_attempts_since(None, exam) is None
+
+
+def test_someone_elses_renewal_does_not_reset_my_exam_attempts(learner, other_learner, tree, exam):
+    tree.course.final_exam = exam
+    tree.course.save_revision().publish()
+    theirs = services.issue_certificate(other_learner, tree.course)
+    services.start_renewal(theirs)
+    services.enrol(learner, tree.course)
+    assert services.final_exam_attempts_since(learner, exam) is None
+    assert services.final_exam_attempts_since(other_learner, exam) is not None
+
+
+def test_finding_a_lesson_s_own_quiz_reads_no_translation(tree, exam, django_assert_num_queries):
+    lesson = tree.lessons[0]
+    lesson.body = [("quiz", {"quiz": exam})]
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    with django_assert_num_queries(0):
+        assert services.lesson_embeds_quiz(lesson, exam) is True
