@@ -394,3 +394,161 @@ def test_a_dashboard_of_many_assignments_reads_them_in_one_query(
         by_user = services.assignments_for_users([learner.pk, other_learner.pk])
         shown = [(row.user.email, row.course.title) for rows in by_user.values() for row in rows]
     assert len(shown) == 2
+
+
+@pytest.mark.django_db
+def test_hr_assigns_one_course_to_one_person_by_a_date_and_it_is_audited(tree, learner, hr_user):
+    from accounts.models import AuditEntry
+
+    assignment = services.assign_course(hr_user, learner, tree.course, DUE)
+    assert (assignment.user, assignment.course, assignment.due_date, assignment.rule) == (
+        learner,
+        tree.course,
+        DUE,
+        None,
+    )
+    entry = AuditEntry.objects.get(action="assignments.assign")
+    assert (entry.actor, entry.details) == (hr_user, {"assignment_id": assignment.pk})
+    assert entry.summary == f"lena@cx-academy.example: {tree.course.title} by 2026-03-10"
+
+
+@pytest.mark.django_db
+def test_a_deactivated_person_cannot_be_assigned_a_course(tree, learner):
+    from assignments.models import Assignment
+
+    learner.is_active = False
+    learner.save()
+    with pytest.raises(services.AssignmentError) as refused:
+        services.assign_course(None, learner, tree.course, DUE)
+    assert str(refused.value.args[0]) == (
+        "Diese Person ist deaktiviert; ihr kann keine Schulung zugewiesen werden."
+    )
+    assert not Assignment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unpublished_course_cannot_be_assigned(tree, learner):
+    from assignments.models import Assignment
+
+    tree.course.unpublish()
+    tree.course.refresh_from_db()
+    with pytest.raises(services.AssignmentError) as refused:
+        services.assign_course(None, learner, tree.course, DUE)
+    assert str(refused.value.args[0]) == "Dieser Kurs ist nicht veröffentlicht."
+    assert not Assignment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_course_cannot_be_assigned_twice_to_the_same_person(tree, learner, other_learner):
+    from assignments.models import Assignment
+
+    services.assign_course(None, learner, tree.course, DUE)
+    services.assign_course(None, other_learner, tree.course, DUE)  # another person: fine
+    with pytest.raises(services.AssignmentError) as refused:
+        services.assign_course(None, learner, tree.course, DUE + datetime.timedelta(days=30))
+    assert str(refused.value.args[0]) == "Dieser Person ist dieser Kurs bereits zugewiesen."
+    assert Assignment.objects.get(user=learner).due_date == DUE
+
+
+@pytest.mark.django_db
+def test_overdue_means_past_its_due_date_and_not_completed(tree, learner, other_learner):
+    from accounts.factories import UserFactory
+    from assignments.models import Assignment
+    from curriculum import services as progress
+
+    today = datetime.date(2026, 3, 11)
+    late_finisher = UserFactory()
+    Assignment.objects.create(user=learner, course=tree.course, due_date=DUE)  # overdue
+    Assignment.objects.create(user=other_learner, course=tree.course, due_date=today)
+    Assignment.objects.create(user=late_finisher, course=tree.course, due_date=DUE)
+    enrolment = progress.enrol(late_finisher, tree.course)
+    enrolment.completed_at = timezone.make_aware(datetime.datetime(2026, 3, 11, 9))
+    enrolment.save()
+    rows = services.with_progress(Assignment.objects.all())
+    overdue = rows.filter(services.overdue_q(today))
+    assert list(overdue.values_list("user_id", flat=True)) == [learner.pk]
+
+
+@pytest.mark.django_db
+def test_the_import_forecast_still_counts_rules_after_one_that_reaches_nobody(tree):
+    AssignmentRule.objects.create(target_kind=TargetKind.FILTERS, due_date=DUE)  # no course
+    _forecast_rule(tree, due_date=datetime.date(2026, 6, 1))
+    AssignmentRule.objects.create(
+        course=tree.course, target_kind=TargetKind.STAFF_ROLE, staff_role="lead", due_date=DUE
+    )  # nobody in the import is a lead
+    people = [_person(user_id=None, staff_role="service")]
+    forecast = services.forecast_for_profiles(people, datetime.date(2026, 5, 1))
+    assert forecast == {"assignments": 1, "given_grace": 0, "overdue_at_once": 0}
+
+
+@pytest.mark.django_db
+def test_the_import_forecast_counts_each_path_course_a_known_employee_still_lacks(tree):
+    from accounts.factories import UserFactory
+    from assignments.models import Assignment
+    from curriculum.factories import CoursePageFactory
+
+    second = CoursePageFactory(parent=tree.path, slug="zweiter-kurs", title="Zweiter Kurs")
+    has_first, has_second, has_neither = UserFactory(), UserFactory(), UserFactory()
+    Assignment.objects.create(user=has_first, course=tree.course, due_date=DUE)
+    Assignment.objects.create(user=has_second, course=second, due_date=DUE)
+    AssignmentRule.objects.create(
+        learning_path=tree.path,
+        target_kind=TargetKind.STAFF_ROLE,
+        staff_role="service",
+        due_date=datetime.date(2026, 6, 1),
+    )
+    people = [
+        _person(user_id=user.pk, staff_role="service")
+        for user in (has_first, has_second, has_neither)
+    ]
+    forecast = services.forecast_for_profiles(people, datetime.date(2026, 5, 1))
+    assert forecast == {"assignments": 4, "given_grace": 0, "overdue_at_once": 0}
+
+
+@pytest.mark.django_db
+def test_the_import_forecast_counts_days_after_hire_from_the_hire_date_or_today(tree):
+    _forecast_rule(tree, due_days_after_hire=30, grace_days=0)
+    people = [
+        _person(user_id=None, staff_role="service", hire_date=datetime.date(2026, 1, 1)),
+        _person(user_id=None, staff_role="service"),  # hire date unknown: from today
+        _person(user_id=None, staff_role="service", hire_date=datetime.date(2026, 4, 20)),
+    ]
+    forecast = services.forecast_for_profiles(people, datetime.date(2026, 5, 1))
+    assert forecast == {"assignments": 3, "given_grace": 0, "overdue_at_once": 1}
+
+
+@pytest.mark.django_db
+def test_the_import_forecast_of_over_2000_known_people_sees_every_existing_assignment(tree):
+    from accounts.factories import UserFactory
+    from assignments.models import Assignment
+
+    first, last = UserFactory(), UserFactory()
+    for user in (first, last):
+        Assignment.objects.create(user=user, course=tree.course, due_date=DUE)
+    _forecast_rule(tree, due_date=datetime.date(2026, 6, 1))
+    others = [_person(user_id=10**6 + n, staff_role="service") for n in range(1999)]
+    people = [
+        _person(user_id=first.pk, staff_role="service"),
+        *others,
+        _person(user_id=last.pk, staff_role="service"),  # the 2,001st
+    ]
+    forecast = services.forecast_for_profiles(people, datetime.date(2026, 5, 1))
+    assert forecast["assignments"] == 1999
+
+
+@pytest.mark.django_db
+def test_the_import_forecast_reads_existing_assignments_once_per_rule(tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _forecast_rule(tree, due_date=datetime.date(2026, 6, 1))
+    today = datetime.date(2026, 5, 1)
+
+    def queries_for(people: int) -> int:
+        known = [_person(user_id=n + 1, staff_role="service") for n in range(people)]
+        with CaptureQueriesContext(connection) as captured:
+            assert services.forecast_for_profiles(known, today)["assignments"] == people
+        return len(captured)
+
+    queries_for(1)  # the first one also fills caches (locales)
+    assert queries_for(1) == queries_for(3) <= 5
