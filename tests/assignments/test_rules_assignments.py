@@ -552,3 +552,43 @@ def test_the_import_forecast_reads_existing_assignments_once_per_rule(tree):
 
     queries_for(1)  # the first one also fills caches (locales)
     assert queries_for(1) == queries_for(3) <= 5
+
+
+@pytest.mark.django_db
+def test_hrs_rule_list_shows_newest_first_how_many_each_assigned_in_one_query(
+    tree, django_assert_num_queries
+):
+    from accounts.factories import UserFactory
+    from assignments.models import Assignment
+    from people.factories import DepartmentFactory, LocationFactory, TeamFactory
+
+    older = AssignmentRule.objects.create(
+        course=tree.course,
+        target_kind=TargetKind.FILTERS,
+        department=DepartmentFactory(name="Service"),
+        location=LocationFactory(name="Hamburg"),
+        team=TeamFactory(name="Kasse"),
+        due_date=DUE,
+    )
+    for user in (UserFactory(), UserFactory()):
+        Assignment.objects.create(user=user, course=tree.course, rule=older, due_date=DUE)
+    newer = AssignmentRule.objects.create(
+        learning_path=tree.path, target_kind=TargetKind.FILTERS, due_date=DUE
+    )
+    with django_assert_num_queries(1):
+        shown = [
+            (
+                rule.pk,
+                rule.assignment_count,
+                rule.course and rule.course.title,
+                rule.learning_path and rule.learning_path.title,
+                rule.department and rule.department.name,
+                rule.location and rule.location.name,
+                rule.team and rule.team.name,
+            )
+            for rule in services.rules_with_counts()
+        ]
+    assert shown == [
+        (newer.pk, 0, None, tree.path.title, None, None, None),
+        (older.pk, 2, tree.course.title, None, "Service", "Hamburg", "Kasse"),
+    ]
