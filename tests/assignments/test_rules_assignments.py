@@ -592,3 +592,61 @@ def test_hrs_rule_list_shows_newest_first_how_many_each_assigned_in_one_query(
         (newer.pk, 0, None, tree.path.title, None, None, None),
         (older.pk, 2, tree.course.title, None, "Service", "Hamburg", "Kasse"),
     ]
+
+
+@pytest.mark.django_db
+def test_a_rule_for_over_2000_people_assigns_each_missing_person_exactly_once(tree):
+    from accounts.models import User
+    from assignments.models import Assignment
+    from people.models import EmployeeProfile
+
+    users = User.objects.bulk_create(
+        User(email=f"person-{n}@cx-academy.example") for n in range(2002)
+    )
+    EmployeeProfile.objects.bulk_create(EmployeeProfile(user=user) for user in users)
+    for user in (users[0], users[-1]):  # the first and the last already have the course
+        Assignment.objects.create(user=user, course=tree.course, due_date=DUE)
+    rule = AssignmentRule.objects.create(
+        course=tree.course, target_kind=TargetKind.FILTERS, due_date=DUE
+    )
+    everyone = EmployeeProfile.objects.order_by("pk")
+    created = services.create_rule_assignments(rule, everyone, today=datetime.date(2026, 1, 1))
+    assert len(created) == 2000
+    assigned = Assignment.objects.filter(rule=rule).values_list("user_id", flat=True)
+    assert sorted(assigned) == [user.pk for user in users[1:-1]]
+
+
+@pytest.mark.django_db
+def test_a_rule_applied_to_chosen_people_assigns_only_them(tree):
+    from assignments.models import Assignment
+    from people.factories import EmployeeProfileFactory
+    from people.models import EmployeeProfile
+
+    chosen, _other = (EmployeeProfileFactory(staff_role="agent") for _ in range(2))
+    rule = AssignmentRule.objects.create(
+        course=tree.course, target_kind=TargetKind.STAFF_ROLE, staff_role="agent", due_date=DUE
+    )
+    assert services.apply_rule(rule, EmployeeProfile.objects.filter(pk=chosen.pk)) == 1
+    assert list(Assignment.objects.values_list("user_id", flat=True)) == [chosen.user_id]
+
+
+@pytest.mark.django_db
+def test_a_rule_applied_while_someone_assigns_the_same_course_does_not_fail(tree, monkeypatch):
+    from assignments.models import Assignment
+    from people.factories import EmployeeProfileFactory
+
+    person = EmployeeProfileFactory(staff_role="agent")
+    rule = AssignmentRule.objects.create(
+        course=tree.course, target_kind=TargetKind.STAFF_ROLE, staff_role="agent", due_date=DUE
+    )
+    planned = services.due_date_for
+
+    def assigned_meanwhile(rule, profile, today=None):
+        # another request assigns the course between this apply's check and its insert
+        Assignment.objects.create(user_id=profile.user_id, course=tree.course, due_date=today)
+        return planned(rule, profile, today)
+
+    monkeypatch.setattr(services, "due_date_for", assigned_meanwhile)
+    services.create_rule_assignments(rule, today=datetime.date(2026, 1, 1))
+    (kept,) = Assignment.objects.filter(user=person.user)
+    assert (kept.rule, kept.due_date) == (None, datetime.date(2026, 1, 1))
