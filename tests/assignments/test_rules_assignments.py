@@ -650,3 +650,27 @@ def test_a_rule_applied_while_someone_assigns_the_same_course_does_not_fail(tree
     services.create_rule_assignments(rule, today=datetime.date(2026, 1, 1))
     (kept,) = Assignment.objects.filter(user=person.user)
     assert (kept.rule, kept.due_date) == (None, datetime.date(2026, 1, 1))
+
+
+@pytest.mark.django_db
+def test_people_saved_by_an_import_get_each_rule_targeting_them_once_and_counted(tree):
+    from assignments.models import Assignment
+    from people.factories import EmployeeProfileFactory
+
+    agent, known, lead = (EmployeeProfileFactory(staff_role=r) for r in ("agent", "agent", "lead"))
+    Assignment.objects.create(user=known.user, course=tree.course, due_date=DUE)
+
+    def staff_rule(role: str) -> AssignmentRule:
+        return AssignmentRule.objects.create(
+            course=tree.course, target_kind=TargetKind.STAFF_ROLE, staff_role=role, due_date=DUE
+        )
+
+    staff_rule("trainee")  # reaches nobody of the import
+    rule = staff_rule("agent")
+    staff_rule("trainee")
+    created = services.apply_rules_to_profiles([agent, known, lead], datetime.date(2026, 1, 1))
+    assert created == 1
+    assert list(Assignment.objects.filter(user=agent.user).values_list("rule", flat=True)) == [
+        rule.pk
+    ]
+    assert Assignment.objects.filter(user__in=[known.user, lead.user]).count() == 1
