@@ -655,22 +655,50 @@ def test_a_rule_applied_while_someone_assigns_the_same_course_does_not_fail(tree
 @pytest.mark.django_db
 def test_people_saved_by_an_import_get_each_rule_targeting_them_once_and_counted(tree):
     from assignments.models import Assignment
+    from curriculum.factories import CoursePageFactory
     from people.factories import EmployeeProfileFactory
 
     agent, known, lead = (EmployeeProfileFactory(staff_role=r) for r in ("agent", "agent", "lead"))
     Assignment.objects.create(user=known.user, course=tree.course, due_date=DUE)
+    leading = CoursePageFactory(parent=tree.path, slug="fuehren", title="Führen")
 
-    def staff_rule(role: str) -> AssignmentRule:
+    def staff_rule(role: str, course=tree.course, **fields) -> AssignmentRule:
         return AssignmentRule.objects.create(
-            course=tree.course, target_kind=TargetKind.STAFF_ROLE, staff_role=role, due_date=DUE
+            course=course, target_kind=TargetKind.STAFF_ROLE, staff_role=role, **fields
         )
 
-    staff_rule("trainee")  # reaches nobody of the import
-    rule = staff_rule("agent")
-    staff_rule("trainee")
-    created = services.apply_rules_to_profiles([agent, known, lead], datetime.date(2026, 1, 1))
-    assert created == 1
-    assert list(Assignment.objects.filter(user=agent.user).values_list("rule", flat=True)) == [
-        rule.pk
+    staff_rule("trainee", due_date=DUE)  # reaches nobody of the import
+    rule = staff_rule("agent", due_date=datetime.date(2025, 12, 1), grace_days=10)
+    staff_rule("trainee", due_date=DUE)
+    staff_rule("lead", course=leading, due_date=DUE)
+    import_day = datetime.date(2026, 1, 1)
+    created = services.apply_rules_to_profiles([agent, known, lead], import_day)
+    assert created == 2
+    (assigned,) = Assignment.objects.filter(user=agent.user)
+    assert (assigned.rule, assigned.due_date) == (rule, datetime.date(2026, 1, 11))
+    assert Assignment.objects.filter(user=known.user).count() == 1
+    assert list(Assignment.objects.filter(user=lead.user).values_list("course", flat=True)) == [
+        leading.pk
     ]
-    assert Assignment.objects.filter(user__in=[known.user, lead.user]).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_import_while_someone_assigns_the_same_course_does_not_fail(tree, monkeypatch):
+    from assignments.models import Assignment
+    from people.factories import EmployeeProfileFactory
+
+    person = EmployeeProfileFactory(staff_role="agent")
+    AssignmentRule.objects.create(
+        course=tree.course, target_kind=TargetKind.STAFF_ROLE, staff_role="agent", due_date=DUE
+    )
+    planned = services.due_date_for
+
+    def assigned_meanwhile(rule, profile, today=None):
+        # another request assigns the course between the import's check and its insert
+        Assignment.objects.create(user_id=profile.user_id, course=tree.course, due_date=today)
+        return planned(rule, profile, today)
+
+    monkeypatch.setattr(services, "due_date_for", assigned_meanwhile)
+    services.apply_rules_to_profiles([person], datetime.date(2026, 1, 1))
+    (kept,) = Assignment.objects.filter(user=person.user)
+    assert (kept.rule, kept.due_date) == (None, datetime.date(2026, 1, 1))
