@@ -702,3 +702,22 @@ def test_an_import_while_someone_assigns_the_same_course_does_not_fail(tree, mon
     services.apply_rules_to_profiles([person], datetime.date(2026, 1, 1))
     (kept,) = Assignment.objects.filter(user=person.user)
     assert (kept.rule, kept.due_date) == (None, datetime.date(2026, 1, 1))
+
+
+@pytest.mark.django_db
+def test_an_import_loads_every_rule_with_its_course_or_path_at_once(tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for role in ("agent", "lead", "trainee"):
+        AssignmentRule.objects.create(
+            course=tree.course, target_kind=TargetKind.STAFF_ROLE, staff_role=role, due_date=DUE
+        )
+    AssignmentRule.objects.create(
+        learning_path=tree.path, target_kind=TargetKind.STAFF_ROLE, staff_role="agent", due_date=DUE
+    )
+    services.RuleBook()  # the first one also fills caches (locales)
+    with CaptureQueriesContext(connection) as captured:
+        book = services.RuleBook()
+    assert [courses for _rule, courses, _matches in book.entries] == [[tree.course]] * 4
+    assert len(captured) == 2  # the rules with courses and paths; the path's courses
