@@ -70,6 +70,19 @@ class _LiveServerThread(testcases.LiveServerThread):
 testcases.LiveServerThread = _LiveServerThread  # pytest-django imports it when the server starts
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language (German). A request through the test
+    client runs in this thread and leaves its language active (an English-speaking user's
+    request switches the thread to English), so without this a test's language would depend on
+    the tests that ran before it in the same worker."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def media_root(tmp_path_factory):
     """Uploads (photos, images, documents) land in a temporary folder, never in the repository's
