@@ -589,3 +589,22 @@ def test_finding_a_lesson_s_own_quiz_reads_no_translation(tree, exam, django_ass
     lesson.refresh_from_db()
     with django_assert_num_queries(0):
         assert services.lesson_embeds_quiz(lesson, exam) is True
+
+
+# --- a course's progress is mine and this course's only ------------------------------------------
+
+
+def test_a_course_someone_else_started_is_not_started_for_me(learner, other_learner, tree):
+    services.open_lesson(other_learner, tree.lessons[1])
+    progress = services.course_progress(learner, tree.course)
+    assert progress.started is False
+    assert progress.next_lesson == tree.lessons[0]
+
+
+def test_a_course_i_have_not_started_stays_unstarted_while_i_take_another(learner, tree):
+    other = CoursePageFactory(parent=tree.path, slug="anderer-kurs", title="Anderer Kurs")
+    LessonPageFactory(parent=other, slug="anderer-1")
+    services.open_lesson(learner, tree.lessons[2])
+    progress = services.course_progress(learner, other)
+    assert progress.started is False and progress.completed_at is None
+    assert services.course_progress(learner, tree.course).next_lesson == tree.lessons[2]
