@@ -445,3 +445,111 @@ def test_an_unknown_team_is_listed_under_its_departments_stored_name():
     content = HEADER + "a@example.com,Anna,Alt,KUNDENSERVICE,Hamburg,,,Kasse,,,,\n"
     preview = preview_import(content.encode())
     assert preview.missing_teams == {("Kundenservice", "Kasse"): [2]}
+
+
+# Umlauts, roles by their label, and a preview that stays fast -----------------------------------
+
+
+def test_umlauts_and_sharp_s_are_spelled_out_when_headers_and_values_are_compared():
+    assert importing.normalise(" Vorgesetzte(r) ") == "vorgesetzter"
+    assert importing.normalise("Geschäftliche E-Mail") == "geschaeftlicheemail"
+    assert importing.normalise("FÜHRUNGSKRAFT") == "fuehrungskraft"
+    assert importing.normalise("Größe") == "groesse"
+    assert importing.normalise("Straße") == "strasse"
+
+
+@pytest.mark.django_db
+def test_german_headers_and_roles_with_umlauts_are_recognised():
+    from django.utils import translation
+
+    from accounts.factories import UserFactory
+    from people.importing import preview_import
+
+    DepartmentFactory(name="Kundenservice")
+    LocationFactory(name="Hamburg")
+    UserFactory(email="chefin@example.com")
+    content = (
+        "Geschäftliche E-Mail;Vorname;Nachname;Abteilung;Standort;Funktion;Führungskraft;"
+        "Beschäftigt\n"
+        "jan.jahn@example.com;Jan;Jahn;Kundenservice;Hamburg;Führungskraft;chefin@example.com;ja\n"
+    )
+    with translation.override("de"):
+        preview = preview_import(content.encode())
+    assert preview.ok, preview.errors
+    assert preview.unknown_columns == []
+    assert preview.columns["email"] == "Geschäftliche E-Mail"
+    assert preview.columns["manager_email"] == "Führungskraft"
+    assert preview.columns["active"] == "Beschäftigt"
+    (jan,) = preview.rows
+    assert jan.email == "jan.jahn@example.com"
+    assert (jan.values["staff_role"], jan.values["manager_email"]) == (
+        "management",
+        "chefin@example.com",
+    )
+
+
+@pytest.mark.django_db
+def test_roles_are_recognised_by_their_german_label_while_hr_works_in_english():
+    from django.utils import translation
+
+    from people.importing import preview_import
+
+    DepartmentFactory(name="Kundenservice")
+    LocationFactory(name="Hamburg")
+    rows = [
+        "sara@example.com,Sara,Service,Kundenservice,Hamburg,Servicemitarbeitende,,,,,,",
+        "max@example.com,Max,Leiter,Kundenservice,Hamburg,Führungskräfte,,,,,,",
+        "eva@example.com,Eva,Extern,Kundenservice,Hamburg,Other,,,,,,",
+    ]
+    with translation.override("en"):
+        preview = preview_import((HEADER + "\n".join(rows) + "\n").encode())
+    assert preview.ok, preview.errors
+    assert [row.values["staff_role"] for row in preview.rows] == [
+        "service",
+        "management",
+        "other",
+    ]
+
+
+@pytest.mark.django_db
+def test_previewing_more_known_people_costs_no_more_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    from accounts.factories import UserFactory
+    from people.importing import preview_import
+
+    service = DepartmentFactory(name="Kundenservice")
+    hamburg = LocationFactory(name="Hamburg")
+    hotline = TeamFactory(department=service, name="Hotline")
+    boss = UserFactory(email="boss@example.com")
+    EmployeeProfileFactory(user=boss, department=service, location=hamburg, team=hotline)
+    for number in range(5):
+        person = UserFactory(email=f"p{number}@example.com", first_name="Pia", last_name="Post")
+        EmployeeProfileFactory(
+            user=person,
+            department=service,
+            location=hamburg,
+            team=hotline,
+            manager=boss,
+            job_title="",
+        )
+
+    def file_of(count: int) -> bytes:
+        rows = [
+            f"p{number}@example.com,Pia,Neu,Kundenservice,Hamburg,,,Hotline,boss@example.com,,,"
+            for number in range(count)
+        ]
+        return (HEADER + "\n".join(rows) + "\n").encode()
+
+    with translation.override("de"):
+        preview_import(file_of(1))  # caches warmed (content types, translations)
+        with CaptureQueriesContext(connection) as one:
+            small = preview_import(file_of(1))
+        with CaptureQueriesContext(connection) as five:
+            large = preview_import(file_of(5))
+        labels = [c.label for c in large.rows[0].changes]
+    assert small.ok and large.ok
+    assert labels == ["Nachname"]
+    assert len(five.captured_queries) == len(one.captured_queries)
