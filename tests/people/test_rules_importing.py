@@ -553,3 +553,60 @@ def test_previewing_more_known_people_costs_no_more_queries():
     assert small.ok and large.ok
     assert labels == ["Nachname"]
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_known_persons_team_job_title_and_language_are_read_as_hr_expects(monkeypatch, hr_user):
+    from django.utils import translation
+
+    from accounts import roles
+    from accounts.factories import UserFactory
+    from people.importing import preview_import
+
+    monkeypatch.setattr(importing, "LOOKUP_CHUNK", 1)  # every manager looked up on their own
+    service = DepartmentFactory(name="Kundenservice")
+    hamburg = LocationFactory(name="Hamburg")
+    TeamFactory(department=service, name="Hotline")
+    UserFactory(email="anna.boss@example.com")
+    UserFactory(email="ben.boss@example.com")
+    eve = UserFactory(email="eve@example.com", first_name="Eve", last_name="Eng")
+    eve.preferred_language = "en"
+    eve.save()
+    EmployeeProfileFactory(user=eve, department=service, location=hamburg, team=None, job_title="")
+    colleague = UserFactory(
+        roles=[roles.LEARNER, roles.HR], email="kollegin@example.com", last_name="Alt"
+    )
+    EmployeeProfileFactory(user=colleague, department=service, location=hamburg)
+    rows = [
+        "eve@example.com,Eve,Eng,Kundenservice,Hamburg,,Beraterin,hotline,anna.boss@example.com,,,",
+        "kollegin@example.com,Kim,Neu,Kundenservice,Hamburg,,,,,,,",
+        "neu@example.com,Nele,Neu,Kundenservice,Hamburg,,,,ben.boss@example.com,,,",
+    ]
+    with translation.override("de"):
+        preview = preview_import((HEADER + "\n".join(rows) + "\n").encode(), actor=hr_user)
+        errors = preview.errors
+        eve_row, new_row = preview.rows
+        eve_changes = [(c.label, c.old, c.new) for c in eve_row.changes]
+    assert len(errors) == 1 and "kollegin@example.com" in errors[0]
+    assert errors[0].endswith("— 1 Zeile(n): 3")  # the colleague HR may not change, by line
+    assert eve_row.values["team_name"] == "Hotline"  # the team's stored spelling
+    assert eve_row.values["job_title"] == "Beraterin"
+    assert eve_row.values["preferred_language"] == "en"  # an empty cell keeps her language
+    assert eve_changes == [
+        ("Team", "—", "Hotline"),
+        ("Stellenbezeichnung", "—", "Beraterin"),
+        ("Führungskraft", "—", "anna.boss@example.com"),
+    ]
+    assert new_row.values["manager_email"] == "ben.boss@example.com"
+
+
+@pytest.mark.django_db
+def test_a_file_without_a_job_title_column_leaves_job_titles_empty():
+    from people.importing import preview_import
+
+    DepartmentFactory(name="Kundenservice")
+    LocationFactory(name="Hamburg")
+    content = "email,first_name,last_name,department,location\nneu@example.com,Nele,Neu,Kundenservice,Hamburg\n"
+    preview = preview_import(content.encode())
+    assert preview.ok, preview.errors
+    assert preview.rows[0].values["job_title"] == ""
