@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 
@@ -68,6 +69,44 @@ class _LiveServerThread(testcases.LiveServerThread):
 
 
 testcases.LiveServerThread = _LiveServerThread  # pytest-django imports it when the server starts
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's test database set-up, with each test database copied from a template
+    migrated once (tests/database_template.py) instead of migrated in every worker of every run.
+    `--create-db` migrates each test database as before; `--reuse-db` keeps its own databases."""
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from django.test.utils import setup_databases, teardown_databases
+
+    from tests.database_template import cloned_test_databases
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keepdb = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    template = contextlib.nullcontext() if django_db_createdb else cloned_test_databases()
+    with django_db_blocker.unblock(), template:
+        db_cfg = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=keepdb,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(autouse=True)
