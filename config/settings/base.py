@@ -320,14 +320,20 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A running task finishes when the broker connection drops (its ack is lost, so it may run again:
+# every task is written for that). Cancelling it instead would leave an outbox row "being sent"
+# until the stuck-row sweep and interrupt imports (tests/outbox/test_broker_lost.py).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Outbox (outbox/services.py): retries double from the base up to the cap, then give up.
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=60 * 60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 OUTBOX_REDISPATCH_AFTER_SECONDS = env.int("OUTBOX_REDISPATCH_AFTER_SECONDS", default=60)
+# One delivery (a mail, a webhook, an xAPI statement) is killed after this long, so a row still
+# "being sent" after the limit and a margin belongs to a dead worker and is sent again.
+OUTBOX_DELIVER_TIME_LIMIT = env.int("OUTBOX_DELIVER_TIME_LIMIT", default=2 * EMAIL_TIMEOUT + 30)
 OUTBOX_STUCK_AFTER_SECONDS = env.int(
-    "OUTBOX_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60
+    "OUTBOX_STUCK_AFTER_SECONDS", default=OUTBOX_DELIVER_TIME_LIMIT + 30
 )
 OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
 # Employee imports (people/services.sweep_imports): "running" with no heartbeat for longer than the

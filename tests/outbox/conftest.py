@@ -67,10 +67,10 @@ def smtp(smtp_sink, settings):
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_TIMEOUT = 5
-    smtp_sink.fail_with = ""
+    smtp_sink.fail_with, smtp_sink.delay = "", 0
     smtp_sink.clear()
     yield smtp_sink
-    smtp_sink.fail_with = ""
+    smtp_sink.fail_with, smtp_sink.delay = "", 0
 
 
 def _admin(sql: str) -> None:

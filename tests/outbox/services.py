@@ -6,13 +6,18 @@ test` alone runs them and parallel CI runs do not collide.
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from email import message_from_bytes
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -82,10 +87,13 @@ class SmtpSink:
 
     port: int = 0
     fail_with: str = ""  # e.g. "451 4.3.0 Try again later" or "550 5.1.1 No such user"
+    delay: float = 0  # seconds the server thinks before it answers the mail's data
     messages: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.fail_with:
             return self.fail_with
         with self.lock:
@@ -108,7 +116,7 @@ def queued_tasks(url: str) -> int:
     return redis.Redis.from_url(url).llen("celery")
 
 
-BASE_DIR = __import__("pathlib").Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def project_env(**overrides: str) -> dict[str, str]:
@@ -251,3 +259,50 @@ class PostgresCluster:
         except RuntimeError:
             pass  # not running
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Worker:
+    """`celery worker` in a session of its own, so one killpg takes the pool with it."""
+
+    def __init__(self, env: dict[str, str], log_path, node: str) -> None:
+        self.log = open(log_path, "ab")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork",
+             "--concurrency=1", "-n", node, "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "--loglevel=INFO"],
+            cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def kill(self) -> None:
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=20)
+
+    def kill_pool_process(self) -> int:
+        """SIGKILL the pool process running the task (what the kernel's OOM killer picks)."""
+        main = self.process.pid
+        children = Path(f"/proc/{main}/task/{main}/children").read_text().split()
+        assert len(children) == 1, children  # --concurrency=1
+        os.kill(int(children[0]), signal.SIGKILL)
+        return int(children[0])
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+def wait_for(what: str, condition, timeout: float, log_path, every: float = 0.2) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(every)
+    raise AssertionError(
+        f"{what}: not within {timeout} s; worker log:\n{log_path.read_text()[-3000:]}"
+    )

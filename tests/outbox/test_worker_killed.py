@@ -10,12 +10,6 @@ it runs to the end once. PostgreSQL only: the worker is another process on the s
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -32,7 +26,7 @@ from people.models import EmployeeImport, EmployeeProfile, ImportStatus
 from people.services import PROGRESS_KEY
 
 from ..people.test_import import HEADER, latest_job, upload
-from .services import BASE_DIR, project_env
+from .services import Worker, project_env, wait_for
 
 pytestmark = [
     pytest.mark.postgres,
@@ -49,53 +43,6 @@ def employee_file(rows: int) -> str:
         f"worker.kill.{n}@example.com,Vera,Nummer{n},Kundenservice,Hamburg,service,Beraterin,"
         f",,2025-01-15,de,yes\n"
         for n in range(rows)
-    )
-
-
-class Worker:
-    """`celery worker` in a session of its own, so one killpg takes the pool with it."""
-
-    def __init__(self, env: dict[str, str], log_path) -> None:
-        self.log = open(log_path, "ab")  # noqa: SIM115 (closed in stop())
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork",
-             "--concurrency=1", "-n", NODE, "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "--loglevel=INFO"],
-            cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-
-    def kill(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=20)
-
-    def kill_pool_process(self) -> int:
-        """SIGKILL the pool process running the task (what the kernel's OOM killer picks)."""
-        main = self.process.pid
-        children = Path(f"/proc/{main}/task/{main}/children").read_text().split()
-        assert len(children) == 1, children  # --concurrency=1
-        os.kill(int(children[0]), signal.SIGKILL)
-        return int(children[0])
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self.log.close()
-
-
-def wait_for(what: str, condition, timeout: float, log_path, every: float = 0.2) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(every)
-    raise AssertionError(
-        f"{what}: not within {timeout} s; worker log:\n{log_path.read_text()[-3000:]}"
     )
 
 
@@ -134,7 +81,7 @@ def import_under_way(client_as, home_page, broker, tmp_path):
     def rows_done() -> int:
         return progress.get(PROGRESS_KEY.format(job.pk), (0, 0))[0]
 
-    workers = [Worker(env, log)]
+    workers = [Worker(env, log, NODE)]
     try:
         response = client.post(f"/people/import/{job.pk}/apply/", {"invitations": "never"})
         assert response.status_code == 302
@@ -151,7 +98,7 @@ def import_under_way(client_as, home_page, broker, tmp_path):
             rows_done=rows_done,
             log=log,
             workers=workers,
-            start_worker=lambda: workers.append(Worker(env, log)) or workers[-1],
+            start_worker=lambda: workers.append(Worker(env, log, NODE)) or workers[-1],
         )
     finally:
         for worker in workers:
