@@ -26,6 +26,7 @@ TESTS = {
     ],
     "curriculum/services.py": [
         "tests/curriculum/test_rules_curriculum.py",
+        "tests/curriculum/test_rules_certificates.py",
         "tests/curriculum/test_progress.py",
         "tests/curriculum/test_completion_rules.py",
         "tests/curriculum/test_certificate_name.py",
