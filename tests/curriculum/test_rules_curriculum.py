@@ -5,17 +5,20 @@ Service functions with a small course tree; they pin the rules that mutation tes
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
+import time_machine
 
 from django.utils import translation
 
 from wagtail.models import Locale
 
 from curriculum import services
+from curriculum.events import lesson_opened
 from curriculum.factories import CoursePageFactory, LessonPageFactory, build_course_tree
-from curriculum.models import Certificate, CourseEnrolment, LessonCompletion
+from curriculum.models import Certificate, CourseEnrolment, LessonCompletion, LessonPage
 from quizzes import services as quiz_services
 from quizzes.factories import QuestionFactory, QuizFactory
 
@@ -608,3 +611,67 @@ def test_a_course_i_have_not_started_stays_unstarted_while_i_take_another(learne
     progress = services.course_progress(learner, other)
     assert progress.started is False and progress.completed_at is None
     assert services.course_progress(learner, tree.course).next_lesson == tree.lessons[2]
+
+
+# --- my learning ---------------------------------------------------------------------------------
+
+
+def test_my_completed_course_offers_my_current_certificate_not_a_colleagues_or_an_old_one(
+    learner, other_learner, tree
+):
+    theirs = services.issue_certificate(other_learner, tree.course)
+    old = services.issue_certificate(learner, tree.course)
+    Certificate.objects.filter(pk=old.pk).update(is_current=False)  # renewed since
+    for lesson in tree.lessons:
+        services.complete_lesson(learner, lesson)
+    current = Certificate.objects.get(user=learner, is_current=True)
+    earlier = current.issued_at - datetime.timedelta(days=1)
+    Certificate.objects.filter(pk=old.pk).update(issued_at=earlier)
+    Certificate.objects.filter(pk=theirs.pk).update(issued_at=earlier - datetime.timedelta(days=1))
+    completed = services.my_learning(learner)["completed"]
+    assert [item["certificate"] for item in completed] == [current]
+
+
+def test_my_completed_course_shows_the_day_i_completed_it_and_stays_at_100_percent(learner, tree):
+    for lesson in tree.lessons:
+        services.complete_lesson(learner, lesson)
+    LessonPageFactory(parent=tree.course, slug="neu", title="Neu")  # added after I finished
+    other = CoursePageFactory(parent=tree.path, slug="anderer", title="Anderer")
+    services.open_lesson(learner, LessonPageFactory(parent=other, slug="anderer-1"))
+    mine = services.my_learning(learner)
+    completed = mine["completed"][0]["progress"]
+    assert completed.completed_at == CourseEnrolment.objects.get(course=tree.course).completed_at
+    assert (completed.done, completed.total, completed.percent) == (3, 4, 100)
+    assert [item["progress"].started for item in mine["in_progress"] + mine["completed"]] == [
+        True,
+        True,
+    ]
+
+
+# --- opening a lesson ----------------------------------------------------------------------------
+
+
+def test_opening_an_english_lesson_announces_me_and_the_german_lesson_for_the_learning_record(
+    learner, tree
+):
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append((sender, kwargs["user"], kwargs["lesson"]))
+
+    lesson_opened.connect(listener)
+    try:
+        services.open_lesson(learner, _english(tree.lessons[1]))
+    finally:
+        lesson_opened.disconnect(listener)
+    assert heard == [(LessonPage, learner, tree.lessons[1])]
+
+
+def test_opening_another_lesson_marks_my_enrolment_changed_for_syncing_systems(learner, tree):
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC), tick=False):
+        services.open_lesson(learner, tree.lessons[0])
+    with time_machine.travel(datetime.datetime(2026, 3, 3, 9, tzinfo=datetime.UTC), tick=False):
+        services.open_lesson(learner, tree.lessons[1])
+    enrolment = CourseEnrolment.objects.get(user=learner)
+    assert enrolment.updated_at == datetime.datetime(2026, 3, 3, 9, tzinfo=datetime.UTC)
+    assert enrolment.last_lesson_id == tree.lessons[1].pk
