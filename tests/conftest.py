@@ -288,6 +288,15 @@ def pytest_runtest_logreport(report) -> None:
         _figures.extend(value for name, value in report.user_properties if name == "figures")
 
 
+def pytest_sessionfinish(session) -> None:
+    """The controlling process (or the only one) drops the run's PostgreSQL demo template."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from tests.demo_copies import drop_run_demo, run_folder
+
+    drop_run_demo(run_folder(session.config))
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     if _figures:
         terminalreporter.section("figures measured by the fault tests")

@@ -11,8 +11,10 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.urls import get_resolver
 
 from accounts.demo import DEMO_PASSWORD
+from tests.demo_copies import restore_sqlite_demo, run_folder
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -57,23 +59,34 @@ _demo_snapshot: sqlite3.Connection | None = None  # per test process (xdist work
 
 
 @pytest.fixture
-def demo_site(live_server):
+def demo_site(request, live_server, settings):
     """The full demo content behind a live server; returns the server's base URL.
 
-    Each browser test starts from freshly loaded demo content. On SQLite the first load in a
-    test process is copied into an in-memory snapshot, and later tests restore that copy with
-    SQLite's backup API (milliseconds instead of a 15-second `load_demo`)."""
+    Each browser test starts from freshly loaded demo content. On SQLite the first test of the
+    run loads it and leaves a copy in the run's temporary folder (tests/demo_copies.py); the
+    first test of every other worker copies that, and the process keeps an in-memory snapshot
+    that later tests restore with SQLite's backup API (milliseconds instead of a 15-second
+    `load_demo`)."""
     global _demo_snapshot
     cache.clear()
     connection.ensure_connection()
     if connection.vendor != "sqlite":
         call_command("load_demo", quiet=True)
     elif _demo_snapshot is None:
-        call_command("load_demo", quiet=True)
+        restore_sqlite_demo(
+            run_folder(request.config),
+            connection,
+            Path(settings.MEDIA_ROOT),
+            lambda: call_command("load_demo", quiet=True),
+        )
         _demo_snapshot = sqlite3.connect(":memory:", check_same_thread=False)
         connection.connection.backup(_demo_snapshot)
     else:
         _demo_snapshot.backup(connection.connection)
+    # The URLconf imports every view (SCIM's pydantic models among them): seconds on a busy
+    # machine. load_demo used to do that in each worker; a copied demo leaves it to the first
+    # request, inside the browser's 15-second timeout, so it happens here.
+    get_resolver().url_patterns  # noqa: B018
     return live_server.url
 
 

@@ -73,21 +73,13 @@ def smtp(smtp_sink, settings):
     smtp_sink.fail_with, smtp_sink.delay = "", 0
 
 
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        "postgres://postgres@127.0.0.1:5432/postgres", autocommit=True, connect_timeout=5
-    ) as conn:
-        conn.execute(sql)
-
-
 @pytest.fixture(scope="session")
-def demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_database(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """A PostgreSQL database of its own with the demo loaded (for the soak and the restore drill).
 
-    Copied from the migrated test database (CREATE DATABASE … TEMPLATE), then `load_demo` runs in
-    a subprocess; dropped at the end of the session.
+    Copied (CREATE DATABASE … TEMPLATE) from the run's demo database, which the first worker to
+    need one builds: a copy of the migrated test database, then `load_demo` in a subprocess
+    (tests/demo_copies.py). Dropped at the end of the session.
     """
     import subprocess
     import sys
@@ -95,28 +87,36 @@ def demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
 
     from django.db import connection, connections
 
+    from tests.demo_copies import postgres_admin, postgres_demo_template, run_folder
+
+    from .services import BASE_DIR, project_env
+
     if connection.vendor != "postgresql":
         pytest.skip("the soak and the restore drill run in the PostgreSQL CI run")
     settings_dict = connection.settings_dict
     if settings_dict.get("HOST") not in {"127.0.0.1", "localhost"}:
         pytest.skip("needs the local PostgreSQL of CI")
+    server = f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}"
+
+    def build(name: str) -> None:
+        postgres_admin(f'CREATE DATABASE {name} TEMPLATE "{settings_dict["NAME"]}"')
+        result = subprocess.run(
+            [sys.executable, "manage.py", "load_demo"],
+            cwd=BASE_DIR,
+            env=project_env(
+                DATABASE_URL=f"{server}/{name}",
+                MEDIA_ROOT=str(tmp_path_factory.mktemp("demo-media")),
+            ),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+
     name = f"cx_ops_{uuid.uuid4().hex[:10]}"
     with django_db_blocker.unblock():
         connections.close_all()
-        _admin(f'CREATE DATABASE {name} TEMPLATE "{settings_dict["NAME"]}"')
-    url = (
-        f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{name}"
-    )
-    from .services import BASE_DIR, project_env
-
-    result = subprocess.run(
-        [sys.executable, "manage.py", "load_demo"],
-        cwd=BASE_DIR,
-        env=project_env(DATABASE_URL=url, MEDIA_ROOT=str(tmp_path_factory.mktemp("demo-media"))),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
-    yield url
-    _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        template = postgres_demo_template(run_folder(request.config), build)
+        postgres_admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield f"{server}/{name}"
+    postgres_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

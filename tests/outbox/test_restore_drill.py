@@ -17,7 +17,8 @@ import uuid
 
 import pytest
 
-from .conftest import _admin
+from tests.demo_copies import postgres_admin
+
 from .services import BASE_DIR, project_env, start_gunicorn
 
 # django_db: only so that pytest-django builds the test database the demo copy is made from.
@@ -91,7 +92,7 @@ def test_a_backup_restores_into_a_fresh_database_and_the_site_works(demo_databas
     assert {p.name for p in backup.iterdir()} == {"database.dump", "media.tar.gz", "SHA256SUMS"}
 
     name = f"cx_restored_{uuid.uuid4().hex[:10]}"
-    _admin(f"CREATE DATABASE {name}")
+    postgres_admin(f"CREATE DATABASE {name}")
     restored = demo_database.rsplit("/", 1)[0] + f"/{name}"
     restored_media = tmp_path / "restored-media"
     web = None
@@ -141,4 +142,4 @@ def test_a_backup_restores_into_a_fresh_database_and_the_site_works(demo_databas
     finally:
         if web is not None:
             web.stop()
-        _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        postgres_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
