@@ -215,6 +215,31 @@ def smtp_server():
     sink.controller.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_server():
+    """A throwaway redis-server on a free port for the whole run (the cache and broker of the
+    health and fault tests). Tests kill and restart it (`.kill()`, `.start()`); a fixture that
+    needs it running asks for `redis_up`, which restarts it when a previous test left it down."""
+    import shutil
+
+    from tests.outbox.services import RedisServer
+
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed (Debian package redis-server)")
+    server = RedisServer()
+    server.start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def redis_up(redis_server):
+    """The throwaway Redis, running (restarted if a previous test left it down)."""
+    if redis_server.process is None:
+        redis_server.start()
+    return redis_server
+
+
 @pytest.fixture
 def smtp_sink(smtp_server, settings):
     """Mail goes out over real SMTP to `smtp_server`; returns it, emptied for this test."""

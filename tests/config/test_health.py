@@ -18,22 +18,9 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from outbox.models import Heartbeat
-from tests.outbox.services import RedisServer, free_port
+from tests.outbox.services import free_port
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    """A throwaway redis-server on a free port (the cache and the broker of these tests)."""
-    import shutil
-
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed (Debian package redis-server)")
-    server = RedisServer()
-    server.start()
-    yield server
-    server.kill()
 
 
 def use_broker(settings, url: str):
@@ -51,20 +38,18 @@ def use_broker(settings, url: str):
 
 
 @pytest.fixture
-def everything_up(redis_server, settings, tmp_path):
+def everything_up(redis_up, settings, tmp_path):
     """Cache and broker on the throwaway Redis, media in a writable directory, worker and beat
     seen just now: every check passes, so a test breaks exactly one thing."""
-    if redis_server.process is None:
-        redis_server.start()
     settings.CACHES = {
-        "default": {"BACKEND": "core.cache.FailSoftRedisCache", "LOCATION": redis_server.url}
+        "default": {"BACKEND": "core.cache.FailSoftRedisCache", "LOCATION": redis_up.url}
     }
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    undo = use_broker(settings, redis_server.url.replace("/0", "/1"))
+    undo = use_broker(settings, redis_up.url.replace("/0", "/1"))
     now = timezone.now()
     for name in ("worker", "beat"):
         Heartbeat.objects.update_or_create(name=name, defaults={"at": now})
-    yield redis_server
+    yield redis_up
     undo()
 
 

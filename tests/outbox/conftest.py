@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from config.celery import app as celery_app
 
-from .services import RedisServer, SmtpSink, free_port
-
-
-@pytest.fixture(scope="session")
-def redis_server():
-    """A throwaway redis-server on a free port; tests kill and restart it (`.kill()`, `.start()`)."""
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed (Debian package redis-server)")
-    server = RedisServer()
-    server.start()
-    yield server
-    server.kill()
-
-
-@pytest.fixture
-def redis_up(redis_server):
-    """The throwaway Redis, running (restarted if a previous test left it down)."""
-    if redis_server.process is None:
-        redis_server.start()
-    return redis_server
+from .services import SmtpSink, free_port
 
 
 @pytest.fixture
