@@ -16,9 +16,10 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "academy.example.com",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",  # named, not contacted
 }
-# Prints the settings a process would run with, as JSON.
+# Prints the settings a process would run with, as JSON. Reading the settings imports the settings
+# module; loading the apps as well (django.setup(), several seconds) would change no value.
 PROBE = (
-    "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps("
+    "import json; from django.conf import settings as s; print(json.dumps("
     "{k: str(getattr(s, k, None)) for k in ("
     "'DATABASES', 'EMAIL_BACKEND', 'EMAIL_HOST', 'EMAIL_PORT', 'EMAIL_HOST_USER', "
     "'EMAIL_USE_TLS', 'CELERY_BROKER_URL', 'CELERY_TASK_ALWAYS_EAGER')}))"
@@ -191,17 +192,20 @@ def _production_values(extra_env: dict[str, str]) -> dict:
         "print(json.dumps({'age': db['CONN_MAX_AGE'], 'health': db['CONN_HEALTH_CHECKS'], "
         "'sessions': s.SESSION_ENGINE, 'cache': s.CACHES['default']['BACKEND']}))"
     )
-    result = _run_manage(
-        "shell",
-        "-c",
-        script,
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=BASE_DIR,
         env={
+            **os.environ,
             **PRODUCTION_ENV,
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "REDIS_URL": "",
             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",  # production requires one
             **extra_env,
         },
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
