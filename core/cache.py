@@ -16,11 +16,31 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger("core.cache")
 
 OUTAGE_ERRORS = (RedisError, OSError)
+
+
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, keeping one redis-py client per connection pool.
+
+    Django builds a new redis-py client for every cache call, and with it redis-py's table of
+    response callbacks: about a quarter of a millisecond of CPU per call, more than the round trip.
+    A redis-py client is safe to share between threads (each command takes a connection from the
+    pool), so one per pool serves every call."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
 
 class FailSoftRedisCache(RedisCache):
@@ -36,6 +56,7 @@ class FailSoftRedisCache(RedisCache):
         options.setdefault("socket_timeout", 0.5)
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         fallback_params = {k: v for k, v in params.items() if k != "OPTIONS"}
         self.fallback = LocMemCache(f"failsoft-{id(self)}", fallback_params)
         self._down_until = 0.0

@@ -160,10 +160,34 @@ class ReflectionBlock(blocks.StructBlock):
         }
 
 
+class CachedQuizChooserBlock(SnippetChooserBlock):
+    """Wagtail's snippet chooser whose quizzes are read from the shared content cache: every
+    learner opening the lesson sees the same quiz (core/content_cache.py forgets it on save)."""
+
+    def bulk_to_python(self, values):
+        from core.content_cache import cached_contents
+
+        ids = [value for value in values if value is not None]
+        if not ids:
+            return super().bulk_to_python(values)
+
+        def load(keys: list[str]) -> dict:
+            found = self.model_class.objects.in_bulk([int(key.rsplit(":", 1)[1]) for key in keys])
+            return {f"quiz:{pk}": quiz for pk, quiz in found.items()}
+
+        quizzes = cached_contents([f"quiz:{pk}" for pk in ids], load)
+        return [quizzes.get(f"quiz:{value}") if value is not None else None for value in values]
+
+    def deconstruct(self):
+        """Migrations record Wagtail's own block: the cache changes no stored data."""
+        _path, args, kwargs = super().deconstruct()
+        return "wagtail.snippets.blocks.SnippetChooserBlock", args, kwargs
+
+
 class QuizBlock(blocks.StructBlock):
     """A knowledge check; passing it completes the lesson."""
 
-    quiz = SnippetChooserBlock(
+    quiz = CachedQuizChooserBlock(
         "quizzes.Quiz",
         label=_("Quiz"),
         help_text=_("Learners who pass it complete the lesson; edit quizzes under Snippets."),

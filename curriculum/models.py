@@ -17,13 +17,14 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.content_cache import CachedViewRestrictionsMixin, cached_content
 from core.pages import GermanSlugMixin, default_language_ids, default_language_page
 
 from .blocks import LessonStreamBlock
 from .quiz_context import COURSE, LESSON, context_key
 
 
-class CurriculumIndexPage(GermanSlugMixin, Page):
+class CurriculumIndexPage(GermanSlugMixin, CachedViewRestrictionsMixin, Page):
     """The curriculum overview: lists the learning paths."""
 
     intro = RichTextField(_("intro"), blank=True, help_text=_("Shown above the learning paths."))
@@ -50,7 +51,7 @@ class Audience(models.TextChoices):
     CHAMPIONS = "champions", _("CX champions")
 
 
-class LearningPathPage(GermanSlugMixin, Page):
+class LearningPathPage(GermanSlugMixin, CachedViewRestrictionsMixin, Page):
     """An ordered series of courses for one audience; the courses are its child pages."""
 
     audience = models.CharField(
@@ -95,6 +96,7 @@ class LearningPathPage(GermanSlugMixin, Page):
             for course, orig in zip(courses, originals, strict=True)
         ]
         context["total_minutes"] = sum(course.estimated_minutes for course in courses)
+        context["parent_page"] = cached_content(f"parent:{self.pk}", self.get_parent)
         return context
 
 
@@ -116,7 +118,7 @@ class RenewalMode(models.TextChoices):
     FINAL_EXAM = "exam", _("Pass the final exam again")
 
 
-class CoursePage(GermanSlugMixin, Page):
+class CoursePage(GermanSlugMixin, CachedViewRestrictionsMixin, Page):
     """A course: lessons are its child pages; may end with a final exam."""
 
     summary = models.TextField(_("summary"), help_text=_("Two or three sentences shown on cards."))
@@ -268,7 +270,14 @@ class CoursePage(GermanSlugMixin, Page):
         return context
 
 
-class LessonPage(GermanSlugMixin, Page):
+def course_at(tree_path: str) -> CoursePage | None:
+    """The course page at this place in the page tree (the same for everyone: cached)."""
+    return cached_content(
+        f"course-at:{tree_path}", lambda: CoursePage.objects.filter(path=tree_path).first()
+    )
+
+
+class LessonPage(GermanSlugMixin, CachedViewRestrictionsMixin, Page):
     """One lesson of a course, with a rich body of blocks."""
 
     body = StreamField(LessonStreamBlock(), verbose_name=_("body"))
@@ -289,7 +298,7 @@ class LessonPage(GermanSlugMixin, Page):
     @cached_property
     def course(self) -> CoursePage:
         """The course this lesson belongs to (its parent page), fetched once per lesson object."""
-        course = CoursePage.objects.filter(path=self.path[: -self.steplen]).first()
+        course = course_at(self.path[: -self.steplen])
         return course if course is not None else self.get_parent().specific
 
     def serve(self, request, *args, **kwargs):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
+from core.content_cache import cached_content, cached_contents
 from core.locales import active_locale
 from core.pages import default_language_page
 
@@ -80,12 +81,20 @@ def document_is_public(document) -> bool:
 
 def course_lessons(course: CoursePage) -> list[LessonPage]:
     """The live lessons of a course in tree order, without their bodies (for lists and links)."""
-    return list(LessonPage.objects.child_of(course).live().order_by("path").defer_streamfields())
+    return cached_content(
+        f"course-lessons:{course.pk}",
+        lambda: list(
+            LessonPage.objects.child_of(course).live().order_by("path").defer_streamfields()
+        ),
+    )
 
 
 def path_courses(path: LearningPathPage) -> list[CoursePage]:
     """The live courses of a learning path in tree order."""
-    return list(CoursePage.objects.child_of(path).live().order_by("path"))
+    return cached_content(
+        f"path-courses:{path.pk}",
+        lambda: list(CoursePage.objects.child_of(path).live().order_by("path")),
+    )
 
 
 def enrol(user, course: CoursePage) -> CourseEnrolment:
@@ -106,7 +115,9 @@ class LockReason:
 def missing_prerequisites(user, course: CoursePage) -> list[CoursePage]:
     """Prerequisite courses the user has not completed yet."""
     course = default_language_page(course)
-    required = list(course.prerequisites.all())
+    required = cached_content(
+        f"course-prerequisites:{course.pk}", lambda: list(course.prerequisites.all())
+    )
     if not required:
         return []
     done = set(
@@ -503,10 +514,8 @@ def progress_for_users(users, courses) -> dict[tuple[int, int], dict]:
     courses = [default_language_page(c) for c in courses]
     course_ids = [c.pk for c in courses]
     user_ids = [getattr(u, "pk", u) for u in users]
-    totals: dict[int, int] = defaultdict(int)
-    course_by_path = {c.path: c.pk for c in courses}
-    for path in _child_lessons(courses).values_list("path", flat=True):
-        totals[course_by_path[path[: -LessonPage.steplen]]] += 1
+    lesson_ids = live_lesson_ids_by_course(courses)
+    totals = {course.pk: len(lesson_ids[course.path]) for course in courses}
     done: dict[tuple[int, int], int] = defaultdict(int)
     for user_id, course_id in LessonCompletion.objects.filter(
         user_id__in=user_ids, course_id__in=course_ids
@@ -531,11 +540,6 @@ def progress_for_users(users, courses) -> dict[tuple[int, int], dict]:
     return result
 
 
-def _child_lessons(courses):
-    """Live lessons directly under any of the courses, in one query."""
-    return lessons_under([course.path for course in courses]).live().defer_streamfields()
-
-
 def lessons_under(course_paths):
     """Lessons (live or not) directly under the courses with these tree paths, in one query.
 
@@ -556,15 +560,15 @@ def my_learning(user) -> dict:
 
     Constant queries whatever the number of courses; lessons are read as ids only, and the one
     lesson shown as "continue" is the only lesson page loaded."""
-    enrolments = list(
-        CourseEnrolment.objects.filter(user=user).select_related("course").order_by("-started_at")
-    )
+    enrolments = list(CourseEnrolment.objects.filter(user=user).order_by("-started_at"))
     if not enrolments:
         return {"in_progress": [], "completed": [], "next_lesson": None}
+    course_by_id = courses_by_id([e.course_id for e in enrolments])
+    enrolments = [e for e in enrolments if e.course_id in course_by_id]
+    for enrolment in enrolments:
+        enrolment.course = course_by_id[enrolment.course_id]
     courses = [e.course for e in enrolments]
-    lesson_ids_by_course: dict[str, list[int]] = defaultdict(list)
-    for lesson_id, path in _child_lessons(courses).order_by("path").values_list("pk", "path"):
-        lesson_ids_by_course[path[: -LessonPage.steplen]].append(lesson_id)
+    lesson_ids_by_course = live_lesson_ids_by_course(courses)
     done_by_course: dict[int, set[int]] = defaultdict(set)
     for course_id, lesson_id in LessonCompletion.objects.filter(user=user).values_list(
         "course_id", "lesson_id"
@@ -593,9 +597,42 @@ def my_learning(user) -> dict:
             next_lesson_id = _next_lesson_id(lesson_ids, enrolment.last_lesson_id, done)
     next_lesson = None
     if next_lesson_id is not None:
-        lesson = LessonPage.objects.filter(pk=next_lesson_id).defer_streamfields().first()
+        lesson = cached_content(
+            f"lesson-without-body:{next_lesson_id}",
+            lambda: LessonPage.objects.filter(pk=next_lesson_id).defer_streamfields().first(),
+        )
         next_lesson = localized_pages([lesson])[lesson.pk] if lesson else None
     return {"in_progress": in_progress, "completed": completed, "next_lesson": next_lesson}
+
+
+def courses_by_id(course_ids) -> dict[int, CoursePage]:
+    """{id: course page} for these ids (the same for everyone: cached per course, in one round
+    trip; reading 200 course pages from the database cost more than the rest of the page)."""
+
+    def load(keys: list[str]) -> dict[str, CoursePage]:
+        found = CoursePage.objects.in_bulk([int(key.rsplit(":", 1)[1]) for key in keys])
+        return {f"course:{pk}": course for pk, course in found.items()}
+
+    cached = cached_contents([f"course:{pk}" for pk in dict.fromkeys(course_ids)], load)
+    return {course.pk: course for course in cached.values()}
+
+
+def live_lesson_ids_by_course(courses) -> dict[str, list[int]]:
+    """{course tree path: ids of its live lessons in order} (the same for everyone: cached per
+    course, all in one round trip)."""
+    paths = {course.path for course in courses}
+
+    def load(keys: list[str]) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {key: [] for key in keys}
+        wanted = [key.rsplit(":", 1)[1] for key in keys]
+        for lesson_id, path in (
+            lessons_under(wanted).live().order_by("path").values_list("pk", "path")
+        ):
+            found[f"course-lesson-ids:{path[: -LessonPage.steplen]}"].append(lesson_id)
+        return found
+
+    cached = cached_contents([f"course-lesson-ids:{path}" for path in paths], load)
+    return {key.rsplit(":", 1)[1]: ids for key, ids in cached.items()}
 
 
 def _next_lesson_id(lesson_ids: list[int], last_lesson_id: int | None, done: set[int]):

@@ -8,11 +8,12 @@ def dashboard_for(user) -> dict:
     from accounts.permissions import can_view_team
     from assignments.services import assignments_for_users
     from champions.services import open_action_items
+    from core.content_cache import cached_content
     from curriculum.models import CurriculumIndexPage
     from curriculum.services import localized_pages, my_learning
     from pocket.services import minute_summary
 
-    index = CurriculumIndexPage.objects.live().first()
+    index = cached_content("curriculum-index", CurriculumIndexPage.objects.live().first)
     assignments = assignments_for_users([user.pk]).get(user.pk, [])
     shown = localized_pages([a.course for a in assignments])
     for assignment in assignments:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models
 from django.http import Http404
@@ -13,8 +14,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
+from core.content_cache import CachedViewRestrictionsMixin, cached_content
 
-class HomePage(Page):
+
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The site root: a welcome for visitors, "My learning" for logged-in employees."""
 
     intro = RichTextField(_("intro"), blank=True, help_text=_("Welcome text shown to everyone."))
@@ -35,20 +38,31 @@ class HomePage(Page):
         if not path_components:
             return super().route(request, path_components)
         url_path = f"{self.url_path}{'/'.join(path_components)}/"
-        page = (
-            Page.objects.filter(
-                depth=self.depth + len(path_components),
-                path__startswith=self.path,
-                url_path=url_path,
-            )
-            .specific()
-            .first()
-        )
-        if page is None:
+        found = cached_content(f"route:{self.pk}:{url_path}", lambda: self._find(path_components))
+        if found is None:
+            return super().route(request, path_components)
+        page_id, content_type_id, live = found
+        if not live:
+            raise Http404
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        page = model.objects.filter(pk=page_id).first() if model is not None else None
+        if page is None:  # deleted a moment ago
             return super().route(request, path_components)
         if not page.live:
             raise Http404
         return RouteResult(page)
+
+    def _find(self, path_components: list[str]) -> tuple[int, int, bool] | None:
+        """(id, content type id, live) of the page under this one at these URL components."""
+        return (
+            Page.objects.filter(
+                depth=self.depth + len(path_components),
+                path__startswith=self.path,
+                url_path=f"{self.url_path}{'/'.join(path_components)}/",
+            )
+            .values_list("pk", "content_type_id", "live")
+            .first()
+        )
 
     def get_context(self, request, *args, **kwargs):
         from .dashboard import dashboard_for

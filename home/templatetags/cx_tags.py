@@ -6,6 +6,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 
+from core.content_cache import cached_content
 from core.locales import locale_for
 
 register = template.Library()
@@ -20,12 +21,15 @@ def language_switcher(context) -> dict:
     translations = {}
     if page is not None and hasattr(page, "get_translations"):
         # Every live version of the page, the page itself included, in one query.
-        translations = {
-            translation.locale_id: translation
-            for translation in page.get_translations(inclusive=True)
-            .live()
-            .only("id", "url_path", "locale_id", "depth", "path")
-        }
+        translations = cached_content(
+            f"translations:{page.translation_key}",
+            lambda: {
+                translation.locale_id: translation
+                for translation in page.get_translations(inclusive=True)
+                .live()
+                .only("id", "url_path", "locale_id", "depth", "path")
+            },
+        )
     choices = []
     for code, name in settings.LANGUAGES:
         target = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from core.content_cache import cached_content
 from quizzes import services
 from quizzes.models import Attempt
 
@@ -34,7 +35,8 @@ def quiz_status(context, quiz) -> dict:
         "best": best,
         "passed": any(a.passed for a in submitted),
         "attempts_left": services.attempts_left(user, quiz, used=len(attempts)),
-        "question_count": quiz.draw_count or quiz.questions.count(),
+        "question_count": quiz.draw_count
+        or cached_content(f"quiz-questions:{quiz.pk}", quiz.questions.count),
     }
 
 

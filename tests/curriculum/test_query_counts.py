@@ -1,7 +1,8 @@
 """Learner pages cost a fixed number of queries, pinned here so a regression fails CI.
 
 Each page is fetched once to warm what is cached for everyone (locales, site settings, site root
-paths), then counted. The counts are those of the test settings: sessions in the database (one
+paths, and what core/content_cache.py keeps: routes, course outlines, quizzes, course cards), then
+counted. The counts are those of the test settings: sessions in the database (one
 query more than production's cached sessions with Redis)."""
 
 from __future__ import annotations
@@ -40,10 +41,12 @@ def test_my_learning_queries_are_pinned_and_constant(
         course = CoursePageFactory(parent=tree.path, slug=f"kurs-{n}", title=f"Kurs {n}")
         services.complete_lesson(learner, LessonPageFactory(parent=course, slug=f"l-{n}"))
         LessonPageFactory(parent=course, slug=f"m-{n}")
-    # + the home page (2), view restrictions (2); dashboard: curriculum index, assignments, action
-    # items, enrolments, lessons, completions, certificates, the "continue" lesson; the CX-Minute's
-    # practice days and questions due; whether the person leads a team (the "My team" link).
-    response = counted(client, "/", django_assert_num_queries, 19)
+    # + dashboard: assignments, action items, enrolments, completions, certificates; the
+    # CX-Minute's practice days and questions due; whether the person leads a team (the "My team"
+    # link); every page: session, user, roles. From the shared cache (core/content_cache.py):
+    # site, route, view restrictions, curriculum index, the courses, their lessons and cards, the
+    # "continue" lesson.
+    response = counted(client, "/", django_assert_num_queries, 11)
     assert "Kurs 5" in response.content.decode()
 
 
@@ -52,10 +55,11 @@ def test_lesson_page_with_a_quiz_queries_are_pinned(
     client_as, learner, tree, quiz_lesson, django_assert_num_queries
 ):
     client = client_as(learner)
-    # + routing (home page, the page: 3), view restrictions (2), the course, prerequisites,
-    # enrolment, sibling lessons, done?, reflections, the page's translations (language switcher),
-    # the quiz, its attempts and its question count; every page: session, user, roles, site.
-    response = counted(client, quiz_lesson.url, django_assert_num_queries, 19)
+    # + the page, enrolment, done?, reflections, the quiz's attempts; every page: session, user,
+    # roles. What is the same for everyone comes from the shared cache (core/content_cache.py):
+    # site, route, view restrictions, the course, its prerequisites and lessons, the page's
+    # translations (language switcher), the quiz and its question count.
+    response = counted(client, quiz_lesson.url, django_assert_num_queries, 8)
     assert 'name="context"' in response.content.decode()
 
 
@@ -67,9 +71,10 @@ def test_learning_path_queries_do_not_grow_with_courses(
     for n in range(8):
         course = CoursePageFactory(parent=tree.path, slug=f"kurs-{n}", title=f"Kurs {n}")
         LessonPageFactory(parent=course, slug=f"l-{n}")
-    # + routing (home page, the page: 3), view restrictions (2), courses, lessons, completions,
-    # enrolments, the page's translations.
-    response = counted(client, tree.path.url, django_assert_num_queries, 15)
+    # + the page, completions, enrolments; every page: session, user, roles. From the shared
+    # cache: site, route, view restrictions, the courses, their lessons and cards, the parent
+    # page, the page's translations.
+    response = counted(client, tree.path.url, django_assert_num_queries, 6)
     assert "Kurs 7" in response.content.decode()
 
 
