@@ -80,8 +80,11 @@ def forget_content(**_kwargs) -> None:
 _MISSING = object()
 
 
-def cached_content(key: str, build: Callable[[], T], timeout: int = TIMEOUT) -> T:
-    """The answer `build()` gives, cached under the content version (`key` names the question)."""
+def cached_content(
+    key: str, build: Callable[[], T], timeout: int = TIMEOUT, keep_none: bool = True
+) -> T:
+    """The answer `build()` gives, cached under the content version (`key` names the question);
+    `keep_none=False` does not keep a None (keys from URLs anyone can make up)."""
     if _cache_is_down():
         return build()
     full_key = f"content:{content_version()}:{key}"
@@ -90,7 +93,8 @@ def cached_content(key: str, build: Callable[[], T], timeout: int = TIMEOUT) -> 
         return build()
     if value is _MISSING:
         value = build()
-        cache.set(full_key, value, timeout)
+        if value is not None or keep_none:
+            cache.set(full_key, value, timeout)
     return value
 
 

@@ -38,7 +38,9 @@ class HomePage(CachedViewRestrictionsMixin, Page):
         if not path_components:
             return super().route(request, path_components)
         url_path = f"{self.url_path}{'/'.join(path_components)}/"
-        found = cached_content(f"route:{self.pk}:{url_path}", lambda: self._find(path_components))
+        found = cached_content(  # a URL that names no page is not kept: anyone can make one up
+            f"route:{self.pk}:{url_path}", lambda: self._find(path_components), keep_none=False
+        )
         if found is None:
             return super().route(request, path_components)
         page_id, content_type_id, live = found
