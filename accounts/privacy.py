@@ -200,21 +200,42 @@ def record_view(viewer, subject, what: str) -> None:
         )
 
 
+VIEWS_RECORDED_SECONDS = 24 * 60 * 60
+
+
 def record_views(viewer, subjects: Iterable, what: str, role: str = "") -> None:
-    """`record_view` for every person of a list shown to `viewer` in `role` (one query)."""
+    """`record_view` for every person of a list shown to `viewer` in `role` (one query).
+
+    A reload of the same list on the same day adds no row (one view per viewer, person, page
+    and day), so once the list is logged a cache entry for the day saves the write."""
+    import hashlib
+
     from django.utils import timezone
 
     if not getattr(viewer, "is_authenticated", False):
         return
     today = timezone.localdate()
+    shown = [subject for subject in subjects if subject.pk != viewer.pk]
+    if not shown:
+        return
+    people = ",".join(str(pk) for pk in sorted(subject.pk for subject in shown))
+    marker = (
+        "accounts:views-recorded:"
+        + hashlib.sha256(
+            f"{viewer.pk}|{what[:64]}|{today.isoformat()}|{people}".encode()
+        ).hexdigest()
+    )
+    if cache.get(marker):
+        return
     ResultView.objects.bulk_create(
         [
             ResultView(viewer=viewer, subject=subject, what=what[:64], role=role, viewed_on=today)
-            for subject in subjects
-            if subject.pk != viewer.pk
+            for subject in shown
         ],
         ignore_conflicts=True,
     )
+    # only once the rows are stored: a request rolled back must log the view on its retry
+    transaction.on_commit(lambda: cache.set(marker, True, VIEWS_RECORDED_SECONDS))
 
 
 def views_of(subject, limit: int = 100):

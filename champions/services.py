@@ -397,18 +397,32 @@ def quiz_mastery(user_ids: Iterable[int]) -> dict[int, list[dict]]:
     return mastery
 
 
-def member_overview(group: CoachingGroup, policy: privacy.RolePolicy | None = None) -> list[dict]:
+def active_memberships(group: CoachingGroup) -> list[Membership]:
+    """The group's current memberships with their people (one query)."""
+    return list(group.memberships.filter(ended_on__isnull=True).select_related("user"))
+
+
+def member_overview(
+    group: CoachingGroup,
+    policy: privacy.RolePolicy | None = None,
+    memberships: list[Membership] | None = None,
+) -> list[dict]:
     """Per member: assigned training with progress, overdue items, quiz mastery, last session,
-    as far as the champions' visibility policy allows (constant queries)."""
-    from assignments.services import assignments_for_users
+    as far as the champions' visibility policy allows (constant queries). `memberships`:
+    the group's current ones when the caller has them already.
+
+    Courses are read as titles, not as page objects: a page object costs more to build than
+    the rest of a member's row."""
+    from assignments.services import assignment_statuses_for_users
 
     policy = policy or privacy.policy_for(privacy.CHAMPION)
-    memberships = list(group.memberships.filter(ended_on__isnull=True).select_related("user"))
+    if memberships is None:
+        memberships = active_memberships(group)
     user_ids = [m.user_id for m in memberships]
     if not policy.individual_progress and not policy.individual_pass_fail:
         return [{"user": m.user, "hidden": True} for m in memberships]
     progress_ids = user_ids if policy.individual_progress else []
-    assignments = assignments_for_users(progress_ids) if progress_ids else {}
+    assignments = assignment_statuses_for_users(progress_ids) if progress_ids else {}
     today = timezone.localdate()
     overdue = defaultdict(int)
     for owner_id in ActionItem.objects.filter(
@@ -436,10 +450,10 @@ def member_overview(group: CoachingGroup, policy: privacy.RolePolicy | None = No
             latest=Window(RowNumber(), partition_by="user_id", order_by=F("started_at").desc())
         )
         .filter(latest__lte=3)
-        .select_related("course")
+        .values("user_id", "completed_at", course_title=F("course__title"))
         .order_by("-started_at")
     ):
-        enrolled[e.user_id].append(e)
+        enrolled[e["user_id"]].append(e)
     return [
         {
             "user": m.user,
@@ -489,9 +503,11 @@ def forget_company_rate() -> None:
     cache.delete(COMPANY_RATE_CACHE_KEY)
 
 
-def group_figures(group: CoachingGroup) -> dict:
-    """Culture-change figures: completion vs company, quiz trend per week, sessions per month."""
-    user_ids = active_member_ids(group)
+def group_figures(group: CoachingGroup, user_ids: list[int] | None = None) -> dict:
+    """Culture-change figures: completion vs company, quiz trend per week, sessions per month.
+    `user_ids`: the group's current members when the caller has them already."""
+    if user_ids is None:
+        user_ids = active_member_ids(group)
     since = timezone.now() - datetime.timedelta(weeks=12)
     trend = list(
         Attempt.objects.filter(user_id__in=user_ids, submitted_at__gte=since)

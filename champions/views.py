@@ -299,14 +299,19 @@ def log_session(request: HttpRequest, group_id: int) -> HttpResponse:
 def _group_card(champion: User, group: CoachingGroup, policy) -> dict:
     """One group on the champion's dashboard: members as the policy allows, figures, charts.
     The people shown by name are recorded as viewed."""
-    figures = services.group_figures(group)
-    members = services.member_overview(group, policy)
+    from journeys.services import shared_maps_for_members
+
+    memberships = services.active_memberships(group)
+    member_ids = [m.user_id for m in memberships]
+    figures = services.group_figures(group, member_ids)
+    members = services.member_overview(group, policy, memberships)
     shown = [row["user"] for row in members if not row["hidden"]]
     privacy.record_views(champion, shown, "champions.dashboard", privacy.CHAMPION)
     return {
         "group": group,
         "members": members,
         "figures": figures,
+        "shared_maps": shared_maps_for_members(member_ids),
         "trend_chart": bar_chart_svg(
             figures["trend"], _("Quiz mastery per week"), unit=" %", **CARD_CHART
         ),

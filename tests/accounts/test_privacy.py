@@ -234,6 +234,40 @@ def test_a_view_is_logged_once_per_day_and_never_for_oneself(team):
 
 
 @pytest.mark.django_db
+def test_a_list_reloaded_the_same_day_writes_nothing_and_a_new_person_on_it_is_logged(
+    team, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    manager, report = team["manager"], team["report"]
+    newcomer = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.record_views(manager, [report], "team.list", privacy.MANAGER)
+    with django_assert_num_queries(0):
+        privacy.record_views(manager, [report], "team.list", privacy.MANAGER)
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.record_views(manager, [report, newcomer], "team.list", privacy.MANAGER)
+    assert sorted(v.subject.pk for v in ResultView.objects.filter(what="team.list")) == sorted(
+        [report.pk, newcomer.pk]
+    )
+
+
+@pytest.mark.django_db
+def test_a_list_shown_in_a_request_that_was_rolled_back_is_logged_on_the_next_view(team):
+    from django.db import transaction
+
+    manager, report = team["manager"], team["report"]
+
+    class RolledBack(Exception):
+        pass
+
+    with pytest.raises(RolledBack), transaction.atomic():
+        privacy.record_views(manager, [report], "team.list", privacy.MANAGER)
+        raise RolledBack
+    assert not ResultView.objects.filter(what="team.list").exists()
+    privacy.record_views(manager, [report], "team.list", privacy.MANAGER)
+    assert ResultView.objects.filter(what="team.list", subject=report).exists()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_the_transparency_page_reflects_the_current_settings(
     client_as, learner, privacy_settings, language
