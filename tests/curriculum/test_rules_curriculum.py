@@ -18,7 +18,13 @@ from wagtail.models import Locale
 from curriculum import services
 from curriculum.events import lesson_opened
 from curriculum.factories import CoursePageFactory, LessonPageFactory, build_course_tree
-from curriculum.models import Certificate, CourseEnrolment, LessonCompletion, LessonPage
+from curriculum.models import (
+    Certificate,
+    CourseEnrolment,
+    LessonCompletion,
+    LessonPage,
+    RenewalMode,
+)
 from quizzes import services as quiz_services
 from quizzes.factories import QuestionFactory, QuizFactory
 
@@ -675,3 +681,21 @@ def test_opening_another_lesson_marks_my_enrolment_changed_for_syncing_systems(l
     enrolment = CourseEnrolment.objects.get(user=learner)
     assert enrolment.updated_at == datetime.datetime(2026, 3, 3, 9, tzinfo=datetime.UTC)
     assert enrolment.last_lesson_id == tree.lessons[1].pk
+
+
+# --- renewing --------------------------------------------------------------------------------------
+
+
+def test_renewing_a_whole_course_asks_for_every_lesson_again_even_with_a_final_exam(
+    learner, tree, exam
+):
+    tree.course.final_exam = exam
+    tree.course.renewal_mode = RenewalMode.FULL_COURSE
+    tree.course.save_revision().publish()
+    for lesson in tree.lessons:
+        services.complete_lesson(learner, lesson)
+    certificate = services.issue_certificate(learner, tree.course)
+    enrolment = services.start_renewal(certificate)
+    assert services.renewal_mode(tree.course) == RenewalMode.FULL_COURSE
+    assert services.completed_lesson_ids(learner, tree.course) == set()
+    assert enrolment.last_lesson is None
