@@ -44,9 +44,8 @@ def _weekly_chart(weeks: list[dict]) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Completion and overdue figures by department, location, team, role and course."""
     form = ReportFilterForm(request.GET or None)
-    filters = form.filters()
-    weeks = services.completions_by_week(filters)
-    raw = services.dimension_tables(filters)
+    figures = services.dashboard_figures(form.filters())
+    raw, weeks = figures["tables"], figures["weeks"]
     rows = services.private_tables(raw)
     context = {
         "form": form,
@@ -65,7 +64,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "weeks": weeks,
         "chart": _weekly_chart(weeks),
-        "quiz_summary": services.quiz_summary(),
+        "quiz_summary": figures["quiz_summary"],
+        "as_of": figures["as_of"],
+        "refresh_minutes": services.FIGURES_SECONDS // 60,
         "query": request.GET.urlencode(),
     }
     return render(request, "reports/dashboard.html", context)
