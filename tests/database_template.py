@@ -69,15 +69,22 @@ def template_key(connection) -> str:
 
 
 @contextlib.contextmanager
-def machine_lock(name: str) -> Iterator[None]:
-    """One process at a time on this machine (xdist workers, and runs of other work trees)."""
-    TEMPLATE_DIR.mkdir(parents=True, exist_ok=True)
-    with open(TEMPLATE_DIR / f"{name}.lock", "w") as handle:
+def file_lock(folder: Path, name: str) -> Iterator[None]:
+    """One process at a time holds `name` in `folder` (an flock on `<name>.lock`)."""
+    with open(folder / f"{name}.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def machine_lock(name: str) -> Iterator[None]:
+    """One process at a time on this machine (xdist workers, and runs of other work trees)."""
+    TEMPLATE_DIR.mkdir(parents=True, exist_ok=True)
+    with file_lock(TEMPLATE_DIR, name):
+        yield
 
 
 def _migrate(connection, verbosity: int) -> None:

@@ -10,14 +10,14 @@ dropped when the run ends (`drop_run_demo`, called by the controlling process).
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+
+from tests.database_template import file_lock
 
 PG_TEMPLATE_FILE = "demo-postgres-template"  # holds the template database's name
 
@@ -28,16 +28,6 @@ def run_folder(config) -> Path:
     return basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
 
 
-@contextlib.contextmanager
-def run_lock(folder: Path, name: str) -> Iterator[None]:
-    with open(folder / f"{name}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def restore_sqlite_demo(
     folder: Path, connection, media_root: Path, load: Callable[[], None]
 ) -> None:
@@ -45,7 +35,7 @@ def restore_sqlite_demo(
     time in this run, copied from the run's snapshot (database file and media) afterwards."""
     snapshot = folder / "demo.sqlite3"
     media = folder / "demo-media"
-    with run_lock(folder, "demo-sqlite"):
+    with file_lock(folder, "demo-sqlite"):
         if snapshot.exists():
             source = sqlite3.connect(snapshot)
             try:
@@ -69,7 +59,7 @@ def postgres_demo_template(folder: Path, build: Callable[[str], None]) -> str:
     """The name of this run's PostgreSQL database with the demo loaded, built by `build(name)`
     the first time (a database of that name must then hold the demo)."""
     record = folder / PG_TEMPLATE_FILE
-    with run_lock(folder, "demo-postgres"):
+    with file_lock(folder, "demo-postgres"):
         if record.exists():
             return record.read_text()
         name = f"cx_demo_{uuid.uuid4().hex[:10]}"

@@ -28,3 +28,12 @@ QUIZ_DATA = {
 @pytest.fixture
 def knowledge_check(db, home_page):
     return build_quiz("test-check", QUIZ_DATA, Locale.get_default())
+
+
+@pytest.fixture
+def quiz_lesson(tree, knowledge_check):
+    """The first lesson, with the knowledge check (two questions) in its body."""
+    lesson = tree.lessons[0]
+    lesson.body = [("text", "<p>Text</p>"), ("quiz", {"quiz": knowledge_check})]
+    lesson.save_revision().publish()
+    return lesson

@@ -14,15 +14,6 @@ from curriculum.factories import CoursePageFactory, LessonPageFactory
 from quizzes import services as quiz_services
 
 
-@pytest.fixture
-def quiz_lesson(tree, knowledge_check):
-    """The first lesson with a knowledge check in its body."""
-    lesson = tree.lessons[0]
-    lesson.body = [("text", "<p>Text</p>"), ("quiz", {"quiz": knowledge_check})]
-    lesson.save_revision().publish()
-    return lesson
-
-
 def counted(client, url: str, django_assert_num_queries, expected: int):
     client.get(url)  # warm the shared caches
     with django_assert_num_queries(expected):

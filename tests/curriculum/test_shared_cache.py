@@ -15,15 +15,6 @@ from curriculum import services
 from curriculum.factories import LessonPageFactory
 
 
-@pytest.fixture
-def quiz_lesson(tree, knowledge_check):
-    """The first lesson, with the knowledge check (two questions) in its body."""
-    lesson = tree.lessons[0]
-    lesson.body = [("text", "<p>Text</p>"), ("quiz", {"quiz": knowledge_check})]
-    lesson.save_revision().publish()
-    return lesson
-
-
 def page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
