@@ -153,7 +153,9 @@ def fresh_caches():
 
 @pytest.fixture
 def home_page(db):
-    """Locales, the German home page (with English translation) as the default site's root."""
+    """Locales, the German home page (with English translation) as the default site's root.
+    The test database's template holds them already (tests/database_template.py): `load` finds
+    them there, or builds them again after a transactional test emptied the database."""
     from home import demo
 
     return demo.load(io.StringIO())
